@@ -1,0 +1,117 @@
+"""The `kring` command line: `kring run`, `kring db upgrade`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from types import FrameType
+
+from bot.settings import SettingsError, database_url_from, load_settings
+
+log = logging.getLogger("kring")
+
+EXIT_CONFIG = 2
+
+
+def _fail(message: str, code: int = EXIT_CONFIG) -> int:
+    print(f"kring: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_run(_: argparse.Namespace) -> int:
+    from bot import logs
+    from bot.app import build
+    from bot.web import HttpServer, make_wsgi
+
+    settings = load_settings(os.environ)
+    logs.configure(
+        settings.log_level,
+        secrets=[
+            settings.slack_bot_token,
+            settings.slack_signing_secret,
+            settings.slack_app_token or "",
+        ],
+    )
+    try:
+        kring = build(settings)
+    except Exception as exc:  # a wrong token or unreachable Slack/database must read as one line
+        return _fail(
+            f"could not start: {logs.RedactingFilter([settings.slack_bot_token]).redact(str(exc))}",
+            1,
+        )
+    log.info("Kring starting (%s)", settings)
+    try:
+        if settings.socket_mode:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            assert settings.slack_app_token is not None
+            handler = SocketModeHandler(kring.app, settings.slack_app_token)
+            signal.signal(signal.SIGTERM, _raise_exit)
+            log.info("Socket Mode: connecting to Slack")
+            try:
+                handler.start()
+            except (KeyboardInterrupt, SystemExit):
+                handler.close()
+            return 0
+        server = HttpServer(make_wsgi(kring.app, kring.engine), port=settings.port)
+
+        def _on_signal(signum: int, frame: FrameType | None) -> None:
+            log.info("Stopping: finishing requests in flight")
+            server.stop()
+
+        signal.signal(signal.SIGTERM, _on_signal)
+        signal.signal(signal.SIGINT, _on_signal)
+        log.info("HTTP mode: listening on port %d at /slack/events", server.port)
+        server.serve()
+        log.info("Stopped")
+        return 0
+    finally:
+        kring.close()
+
+
+def _raise_exit(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
+def cmd_db_upgrade(_: argparse.Namespace) -> int:
+    from storage.db import make_engine, upgrade
+
+    engine = make_engine(database_url_from(os.environ))
+    try:
+        upgrade(engine)
+    finally:
+        engine.dispose()
+    print("kring: database is up to date")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="kring", description="Kring, the Slack social network")
+    sub = top.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="start Kring (HTTP mode, or Socket Mode with SLACK_APP_TOKEN)")
+    run.set_defaults(func=cmd_run)
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_up = db_sub.add_parser("upgrade", help="bring the schema up to date")
+    db_up.set_defaults(func=cmd_db_upgrade)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from dotenv import load_dotenv
+
+    load_dotenv(os.environ.get("KRING_ENV_FILE", ".env"))
+    args = parser().parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except SettingsError as exc:
+        return _fail(str(exc))
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,14 @@
+"""Bolt listeners. Each module exposes ``register(app, deps)``."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from handlers import commands, events, mentions
+from handlers.deps import Deps
+
+
+def register_all(app: App, deps: Deps) -> None:
+    """Attach every listener to the Bolt app."""
+    for module in (commands, events, mentions):
+        module.register(app, deps)

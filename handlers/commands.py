@@ -1,0 +1,317 @@
+"""The `/kring` command and its subcommands (also reached by mentioning @Kring)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+from storage.text import TAG_MAX, normalize_tag
+
+from bot.i18n import join, language_for, t
+from handlers import lookups
+from handlers.deps import Deps
+from handlers.payloads import clean_text
+from storage.follows import Target, follow, following, unfollow
+from storage.people import get_people
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 2000
+MAX_TARGETS = 25
+TOKEN = re.compile(r"<[^<>]*>|[^\s,<>]+")
+USER_REF = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+CHANNEL_REF = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>$")
+
+
+@dataclass(frozen=True)
+class Asker:
+    """Who asked, in which workspace, and the language to answer in."""
+
+    team_id: str
+    user_id: str
+    lang: str = "en"
+
+
+@dataclass
+class Reply:
+    """An answer: mrkdwn text, optionally with Block Kit blocks."""
+
+    text: str
+    blocks: list[dict[str, Any]] | None = None
+
+
+@dataclass
+class Call:
+    """One command being answered: everything a subcommand needs, as plain values."""
+
+    deps: Deps
+    client: WebClient
+    session: Session
+    asker: Asker
+    args: list[str] = field(default_factory=list)
+
+    def t(self, key: str, /, **values: object) -> str:
+        return t(key, self.asker.lang, **values)
+
+
+Subcommand = Callable[[Call], Reply]
+
+
+def tokens(text: str) -> list[str]:
+    """Split command text into words, keeping Slack's `<…>` references whole."""
+    return TOKEN.findall(text)
+
+
+# --- help ------------------------------------------------------------------------------------
+HELP_KEYS = ("help.follow", "help.unfollow", "help.following", "help.digest", "help.help")
+
+
+def help_text(lang: str) -> str:
+    lines = [t("help.intro", lang), "", t("help.commands", lang)]
+    lines += [f"• {t(key, lang)}" for key in HELP_KEYS]
+    lines += ["", t("help.mention", lang)]
+    return "\n".join(lines)
+
+
+def cmd_help(call: Call) -> Reply:
+    return Reply(help_text(call.asker.lang))
+
+
+# --- follow / unfollow / following ---------------------------------------------------------------
+@dataclass
+class Resolved:
+    targets: list[Target] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def resolve_targets(call: Call, words: list[str], *, checking_people: bool) -> Resolved:
+    """Turn command words into follow targets, collecting a sentence for each word refused."""
+    out = Resolved()
+    user_ids: list[str] = []
+    unnamed_channels: list[str] = []
+    for word in words:
+        if m := USER_REF.match(word):
+            user_ids.append(m.group(1))
+        elif m := CHANNEL_REF.match(word):
+            name = (m.group(2) or "").strip()
+            tag = normalize_tag(name) if name else None
+            if tag:
+                out.targets.append(Target("tag", tag))
+            else:
+                unnamed_channels.append(m.group(1))
+        elif word.startswith("#"):
+            body = word.lstrip("#")
+            tag = normalize_tag(word)
+            if tag:
+                out.targets.append(Target("tag", tag))
+            elif len(body) > TAG_MAX:
+                out.problems.append(
+                    call.t("target.tag_too_long", tag_start=body[:20], limit=TAG_MAX)
+                )
+            else:
+                out.problems.append(call.t("target.bad_tag", token=_shorten(word)))
+        elif word.startswith("@") and len(word) > 1:
+            out.problems.append(call.t("target.unknown_name", token=_shorten(word)))
+        else:
+            out.problems.append(call.t("target.not_understood", token=_shorten(word)))
+    if unnamed_channels:
+        now = call.deps.clock()
+        names = lookups.channel_names(
+            session=call.session,
+            client=call.client,
+            team_id=call.asker.team_id,
+            channel_ids=unnamed_channels,
+            now=now,
+        )
+        for cid in unnamed_channels:
+            tag = normalize_tag(names.get(cid, ""))
+            if tag:
+                out.targets.append(Target("tag", tag))
+            else:
+                out.problems.append(call.t("target.channel_unknown"))
+    if user_ids:
+        _resolve_people(call, user_ids, out, checking=checking_people)
+    return out
+
+
+def _resolve_people(call: Call, user_ids: list[str], out: Resolved, *, checking: bool) -> None:
+    if not checking:
+        out.targets += [Target("person", uid) for uid in user_ids]
+        return
+    found = lookups.people(
+        session=call.session,
+        client=call.client,
+        team_id=call.asker.team_id,
+        user_ids=user_ids,
+        now=call.deps.clock(),
+    )
+    for uid in dict.fromkeys(user_ids):
+        person = found.get(uid)
+        mention = f"<@{uid}>"
+        if uid == call.asker.user_id:
+            out.problems.append(call.t("target.self"))
+        elif person is None:
+            out.problems.append(call.t("target.unknown_user", user=mention))
+        elif person.deleted:
+            out.problems.append(call.t("target.deactivated", user=mention))
+        elif person.is_bot:
+            out.problems.append(call.t("target.bot", user=mention))
+        else:
+            out.targets.append(Target("person", uid))
+
+
+def _shorten(word: str, limit: int = 40) -> str:
+    word = word.replace("`", "'")
+    return word if len(word) <= limit else word[: limit - 1] + "…"
+
+
+def show(target: Target) -> str:
+    """How a target reads in Slack: a live mention for people, #tag for tags."""
+    return f"<@{target.value}>" if target.kind == "person" else f"#{target.value}"
+
+
+def _too_many(call: Call) -> Reply | None:
+    if len(call.args) > MAX_TARGETS:
+        return Reply(call.t("error.too_many_targets", limit=MAX_TARGETS))
+    return None
+
+
+def cmd_follow(call: Call) -> Reply:
+    if not call.args:
+        return Reply(call.t("error.nothing_to_follow"))
+    if (refusal := _too_many(call)) is not None:
+        return refusal
+    resolved = resolve_targets(call, call.args, checking_people=True)
+    new, already = follow(
+        session=call.session,
+        team_id=call.asker.team_id,
+        follower_id=call.asker.user_id,
+        targets=resolved.targets,
+        now=call.deps.clock(),
+    )
+    lines = []
+    if new:
+        lines.append(
+            call.t("follow.done", targets=join([show(x) for x in new], call.asker.lang))
+            + " "
+            + call.t("follow.digest_hint")
+        )
+    if already:
+        lines.append(
+            call.t("follow.already", targets=join([show(x) for x in already], call.asker.lang))
+        )
+    lines += resolved.problems
+    return Reply("\n".join(lines))
+
+
+def cmd_unfollow(call: Call) -> Reply:
+    if not call.args:
+        return Reply(call.t("error.nothing_to_unfollow"))
+    if (refusal := _too_many(call)) is not None:
+        return refusal
+    resolved = resolve_targets(call, call.args, checking_people=False)
+    gone, absent = unfollow(
+        session=call.session,
+        team_id=call.asker.team_id,
+        follower_id=call.asker.user_id,
+        targets=resolved.targets,
+    )
+    lines = []
+    if gone:
+        lines.append(
+            call.t("unfollow.done", targets=join([show(x) for x in gone], call.asker.lang))
+        )
+    if absent:
+        lines.append(
+            call.t(
+                "unfollow.not_following", targets=join([show(x) for x in absent], call.asker.lang)
+            )
+        )
+    lines += resolved.problems
+    return Reply("\n".join(lines))
+
+
+def cmd_following(call: Call) -> Reply:
+    targets = following(
+        session=call.session, team_id=call.asker.team_id, follower_id=call.asker.user_id
+    )
+    if not targets:
+        return Reply(call.t("following.none"))
+    people = [show(x) for x in targets if x.kind == "person"]
+    tags = [show(x) for x in targets if x.kind == "tag"]
+    lines = [
+        call.t("following.people", count=len(people), people=", ".join(people))
+        if people
+        else call.t("following.no_people"),
+        call.t("following.tags", count=len(tags), tags=", ".join(tags))
+        if tags
+        else call.t("following.no_tags"),
+    ]
+    return Reply("\n".join(lines))
+
+
+# name -> (implementation, catalog key of its usage line)
+SUBCOMMANDS: dict[str, tuple[Subcommand, str]] = {
+    "help": (cmd_help, "usage.help"),
+    "follow": (cmd_follow, "usage.follow"),
+    "unfollow": (cmd_unfollow, "usage.unfollow"),
+    "following": (cmd_following, "usage.following"),
+}
+ALIASES = {"volg": "follow", "ontvolg": "unfollow", "volgend": "following", "hulp": "help"}
+
+
+def run_command(deps: Deps, client: WebClient, *, team_id: str, user_id: str, text: str) -> Reply:
+    """Answer one command text for one person; the whole command is one transaction."""
+    text = clean_text(text).strip()
+    with deps.sessions.begin() as session:
+        person = get_people(session=session, team_id=team_id, user_ids=[user_id]).get(user_id)
+        asker = Asker(team_id, user_id, language_for(person.locale if person else None))
+        if len(text) > MAX_TEXT:
+            return Reply(t("error.too_long", asker.lang, length=len(text), limit=MAX_TEXT))
+        words = tokens(text)
+        if not words:
+            return Reply(help_text(asker.lang))
+        name = words[0].lower()
+        name = ALIASES.get(name, name)
+        if name not in SUBCOMMANDS:
+            unknown = t("error.unknown_command", asker.lang, command=_shorten(words[0]))
+            return Reply(unknown + "\n\n" + help_text(asker.lang))
+        implementation, usage_key = SUBCOMMANDS[name]
+        args = words[1:]
+        if args and args[0].lower() in ("help", "?", "hulp") and name != "help":
+            return Reply(t(usage_key, asker.lang))
+        call = Call(deps=deps, client=client, session=session, asker=asker, args=args)
+        return implementation(call)
+
+
+def answer(deps: Deps, client: WebClient, *, team_id: str, user_id: str, text: str) -> Reply:
+    """run_command, but a failure becomes a friendly apology rather than silence."""
+    try:
+        return run_command(deps, client, team_id=team_id, user_id=user_id, text=text)
+    except Exception:
+        log.exception("command failed")
+        return Reply(t("error.internal"))
+
+
+def handle_kring_command(deps: Deps, *, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    """The `/kring` slash command: the answer is the (ephemeral) acknowledgement itself."""
+    reply = answer(
+        deps,
+        client,
+        team_id=str(body.get("team_id") or ""),
+        user_id=str(body.get("user_id") or ""),
+        text=str(body.get("text") or ""),
+    )
+    ack(text=reply.text, blocks=reply.blocks, response_type="ephemeral")
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.command("/kring")
+    def _kring(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        handle_kring_command(deps, ack=ack, body=body, client=client)

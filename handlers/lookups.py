@@ -1,0 +1,101 @@
+"""Slack look-ups (users.info, conversations.info) cached in the database."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from handlers.payloads import profile_from_user
+from storage.channels import cached_names, remember_channel
+from storage.models import Person
+from storage.people import get_people, upsert_profile
+
+log = logging.getLogger(__name__)
+
+PROFILE_MAX_AGE = timedelta(hours=12)
+MISSING_USER_ERRORS = frozenset({"user_not_found", "users_not_found"})
+
+
+def people(
+    *,
+    session: Session,
+    client: WebClient,
+    team_id: str,
+    user_ids: Iterable[str],
+    now: datetime,
+    max_age: timedelta = PROFILE_MAX_AGE,
+) -> dict[str, Person]:
+    """Profiles for ``user_ids``, fetched from Slack when not cached or older than ``max_age``.
+
+    Users Slack does not know are left out. When Slack cannot be reached the cached (possibly
+    stale) profile is used.
+    """
+    ids = sorted(set(user_ids))
+    cached = get_people(session=session, team_id=team_id, user_ids=ids)
+    out: dict[str, Person] = {}
+    for uid in ids:
+        person = cached.get(uid)
+        fresh = (
+            person is not None
+            and person.fetched_at is not None
+            and now - _aware(person.fetched_at, now) < max_age
+        )
+        if fresh and person is not None:
+            out[uid] = person
+            continue
+        try:
+            answer = client.users_info(user=uid, include_locale=True)
+        except SlackApiError as exc:
+            if exc.response.get("error") in MISSING_USER_ERRORS:
+                continue
+            log.warning("users.info failed for %s: %s", uid, exc.response.get("error"))
+            if person is not None and person.fetched_at is not None:
+                out[uid] = person
+            continue
+        user = answer.get("user")
+        if isinstance(user, dict):
+            out[uid] = upsert_profile(
+                session=session, team_id=team_id, profile=profile_from_user(user), now=now
+            )
+    return out
+
+
+def _aware(value: datetime, like: datetime) -> datetime:
+    # SQLite hands back naive datetimes for timezone-aware columns.
+    return value if value.tzinfo is not None else value.replace(tzinfo=like.tzinfo)
+
+
+def channel_names(
+    *,
+    session: Session,
+    client: WebClient,
+    team_id: str,
+    channel_ids: Iterable[str],
+    now: datetime,
+) -> dict[str, str]:
+    """Names for channel ids, from the cache or conversations.info (which is then cached).
+
+    Channels Slack will not describe (private ones, say) are left out.
+    """
+    ids = sorted(set(channel_ids))
+    names = cached_names(session=session, team_id=team_id, channel_ids=ids)
+    for cid in ids:
+        if cid in names:
+            continue
+        try:
+            info = client.conversations_info(channel=cid)
+        except SlackApiError as exc:
+            log.info("conversations.info failed for %s: %s", cid, exc.response.get("error"))
+            continue
+        channel = info.get("channel")
+        if isinstance(channel, dict) and channel.get("name") and not channel.get("is_private"):
+            names[cid] = str(channel["name"])
+            remember_channel(
+                session=session, team_id=team_id, channel_id=cid, name=names[cid], now=now
+            )
+    return names

@@ -1,0 +1,100 @@
+"""Turn Slack payloads into the plain values storage takes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from storage.text import ParsedText, parse_text, tag_from_channel_name
+
+from storage.people import Profile
+from storage.posts import NewPost, ts_to_datetime
+
+# Message subtypes written by people; everything else (joins, topics, bots…) is not a post.
+HUMAN_SUBTYPES = frozenset({None, "thread_broadcast", "file_share", "me_message"})
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def profile_from_user(user: Mapping[str, Any]) -> Profile:
+    """A users.info / user_change user object as a Profile."""
+    profile = user.get("profile") or {}
+    return Profile(
+        user_id=str(user["id"]),
+        name=str(user.get("name") or ""),
+        real_name=str(user.get("real_name") or profile.get("real_name") or ""),
+        display_name=str(profile.get("display_name") or ""),
+        title=str(profile.get("title") or ""),
+        tz=user.get("tz") or None,
+        tz_offset=int(user.get("tz_offset") or 0),
+        locale=user.get("locale") or None,
+        is_bot=bool(user.get("is_bot")) or user.get("id") == "USLACKBOT",
+        deleted=bool(user.get("deleted")),
+        is_admin=bool(user.get("is_admin")),
+        is_owner=bool(user.get("is_owner") or user.get("is_primary_owner")),
+    )
+
+
+def is_public_channel_event(event: Mapping[str, Any]) -> bool:
+    """Only public channels are recorded; private channels, DMs and group DMs never are."""
+    return event.get("channel_type") == "channel"
+
+
+def is_human_message(message: Mapping[str, Any]) -> bool:
+    return (
+        message.get("subtype") in HUMAN_SUBTYPES
+        and not message.get("bot_id")
+        and not message.get("bot_profile")
+        and bool(message.get("user"))
+    )
+
+
+def clean_text(text: str) -> str:
+    """Drop control characters that Slack would not show anyway."""
+    return CONTROL.sub(" ", text)
+
+
+def new_post(
+    team_id: str,
+    channel_id: str,
+    message: Mapping[str, Any],
+    channel_names: Mapping[str, str],
+) -> NewPost:
+    """A message object (from a message or message_changed event) as a NewPost.
+
+    ``channel_names`` resolves channel references that came without a name.
+    """
+    text = clean_text(str(message.get("text") or ""))
+    parsed = parse_text(text)
+    thread_ts = message.get("thread_ts")
+    edited = message.get("edited") or {}
+    return NewPost(
+        team_id=team_id,
+        channel_id=channel_id,
+        ts=str(message["ts"]),
+        user_id=str(message["user"]),
+        text=text,
+        tags=tags_with_channels(parsed, channel_names),
+        mentions=parsed.mentions,
+        links=parsed.links,
+        files=tuple(str(f.get("name") or f.get("title") or "") for f in message.get("files") or ()),
+        thread_ts=str(thread_ts) if thread_ts else None,
+        is_broadcast=message.get("subtype") == "thread_broadcast",
+        edited_at=ts_to_datetime(str(edited["ts"])) if edited.get("ts") else None,
+    )
+
+
+def tags_with_channels(parsed: ParsedText, channel_names: Mapping[str, str]) -> frozenset[str]:
+    """The typed tags plus a tag for each channel reference (Slack links a typed #channel)."""
+    tags = set(parsed.tags)
+    for channel_id, name in parsed.channel_refs.items():
+        resolved = name or channel_names.get(channel_id)
+        tag = tag_from_channel_name(resolved) if resolved else None
+        if tag:
+            tags.add(tag)
+    return frozenset(tags)
+
+
+def unnamed_channel_refs(text: str) -> list[str]:
+    """Channel ids referenced without a name (``<#C123>``), which need a lookup."""
+    return [cid for cid, name in parse_text(text).channel_refs.items() if name is None]

@@ -1,0 +1,107 @@
+"""Who follows whom, and which tags."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import and_, delete, or_, select, tuple_
+from sqlalchemy.orm import Session
+
+from storage.db import insert_ignore
+from storage.models import Follow
+
+Kind = Literal["person", "tag"]
+
+
+def _kind(value: str) -> Kind:
+    return "person" if value == "person" else "tag"
+
+
+@dataclass(frozen=True, order=True)
+class Target:
+    """Something a person can follow: another person (by user id) or a tag."""
+
+    kind: Kind
+    value: str
+
+
+def follow(
+    *, session: Session, team_id: str, follower_id: str, targets: Iterable[Target], now: datetime
+) -> tuple[list[Target], list[Target]]:
+    """Follow each target. Returns (newly followed, already followed)."""
+    wanted = sorted(set(targets))
+    if not wanted:
+        return [], []
+    already = _existing(session, team_id, follower_id, wanted)
+    new = [t for t in wanted if t not in already]
+    if new:
+        session.execute(
+            insert_ignore(session, Follow),
+            [
+                {
+                    "team_id": team_id,
+                    "follower_id": follower_id,
+                    "kind": t.kind,
+                    "target": t.value,
+                    "created_at": now,
+                }
+                for t in new
+            ],
+        )
+    return new, [t for t in wanted if t in already]
+
+
+def unfollow(
+    *, session: Session, team_id: str, follower_id: str, targets: Iterable[Target]
+) -> tuple[list[Target], list[Target]]:
+    """Stop following each target. Returns (unfollowed, not followed in the first place)."""
+    wanted = sorted(set(targets))
+    if not wanted:
+        return [], []
+    present = _existing(session, team_id, follower_id, wanted)
+    if present:
+        session.execute(
+            delete(Follow).where(
+                Follow.team_id == team_id,
+                Follow.follower_id == follower_id,
+                or_(*(and_(Follow.kind == t.kind, Follow.target == t.value) for t in present)),
+            )
+        )
+    return [t for t in wanted if t in present], [t for t in wanted if t not in present]
+
+
+def _existing(
+    session: Session, team_id: str, follower_id: str, targets: list[Target]
+) -> set[Target]:
+    rows = session.execute(
+        select(Follow.kind, Follow.target).where(
+            Follow.team_id == team_id,
+            Follow.follower_id == follower_id,
+            tuple_(Follow.kind, Follow.target).in_([(t.kind, t.value) for t in targets]),
+        )
+    )
+    return {Target(_kind(kind), value) for kind, value in rows}
+
+
+def following(*, session: Session, team_id: str, follower_id: str) -> list[Target]:
+    """Everything a person follows: people first, then tags, each alphabetically."""
+    rows = session.execute(
+        select(Follow.kind, Follow.target)
+        .where(Follow.team_id == team_id, Follow.follower_id == follower_id)
+        .order_by(Follow.kind, Follow.target)
+    )
+    return [Target(_kind(kind), value) for kind, value in rows]
+
+
+def followers(*, session: Session, team_id: str, user_id: str) -> list[str]:
+    """The user ids of the people who follow ``user_id``."""
+    return list(
+        session.scalars(
+            select(Follow.follower_id)
+            .where(Follow.team_id == team_id, Follow.kind == "person", Follow.target == user_id)
+            .order_by(Follow.follower_id)
+        )
+    )

@@ -1,0 +1,175 @@
+"""Kring's tables. Every row carries the Slack team id so one database can hold many workspaces."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Stable constraint names so Alembic migrations read the same on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ID = String(32)  # Slack ids (T…, U…, C…) and message timestamps fit easily.
+# SQLite only auto-increments INTEGER PRIMARY KEY, PostgreSQL wants BIGINT for growth.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Person(Base):
+    """A cached Slack profile (users.info), refreshed on user_change."""
+
+    __tablename__ = "people"
+
+    team_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    user_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), default="")
+    real_name: Mapped[str] = mapped_column(String(255), default="")
+    display_name: Mapped[str] = mapped_column(String(255), default="")
+    title: Mapped[str] = mapped_column(String(255), default="")
+    tz: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    tz_offset: Mapped[int] = mapped_column(Integer, default=0)
+    locale: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    is_bot: Mapped[bool] = mapped_column(Boolean, default=False)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_owner: Mapped[bool] = mapped_column(Boolean, default=False)
+    # None while only the id is known (seen in a post, profile not fetched yet).
+    fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class Channel(Base):
+    """A cached channel name, so `<#C123|>` references resolve to a tag without an API call."""
+
+    __tablename__ = "channels"
+
+    team_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    channel_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Post(Base):
+    """A human message from a public channel Kring is a member of (thread replies included)."""
+
+    __tablename__ = "posts"
+    __table_args__ = (
+        UniqueConstraint("team_id", "channel_id", "ts", name="uq_posts_message"),
+        Index("ix_posts_author_time", "team_id", "user_id", "posted_at"),
+        Index("ix_posts_team_time", "team_id", "posted_at"),
+        Index("ix_posts_thread", "team_id", "channel_id", "thread_ts"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(ID)
+    channel_id: Mapped[str] = mapped_column(ID)
+    ts: Mapped[str] = mapped_column(ID)
+    user_id: Mapped[str] = mapped_column(ID)
+    text: Mapped[str] = mapped_column(Text, default="")
+    # The parent's ts for a thread reply; None for a top-level post.
+    thread_ts: Mapped[str | None] = mapped_column(ID, nullable=True)
+    # A reply also sent to the channel counts as a post of its own in digests.
+    is_broadcast: Mapped[bool] = mapped_column(Boolean, default=False)
+    links: Mapped[list[str]] = mapped_column(JSON, default=list)
+    files: Mapped[list[str]] = mapped_column(JSON, default=list)
+    posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Recomputed from the rows below after each change (never incremented) so retries are harmless.
+    reaction_count: Mapped[int] = mapped_column(Integer, default=0)
+    reactor_count: Mapped[int] = mapped_column(Integer, default=0)
+    reply_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PostTag(Base):
+    __tablename__ = "post_tags"
+    __table_args__ = (Index("ix_post_tags_tag_time", "team_id", "tag", "posted_at"),)
+
+    post_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(80), primary_key=True)
+    # Copies of the post's values so tag lookups need not touch the posts table.
+    team_id: Mapped[str] = mapped_column(ID)
+    posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Mention(Base):
+    __tablename__ = "mentions"
+    __table_args__ = (Index("ix_mentions_user", "team_id", "user_id"),)
+
+    post_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ID)
+
+
+class Reaction(Base):
+    __tablename__ = "reactions"
+    __table_args__ = (Index("ix_reactions_user", "team_id", "user_id"),)
+
+    post_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    team_id: Mapped[str] = mapped_column(ID)
+
+
+class DeletedMessage(Base):
+    """A message deleted in Slack: a late retry of its original event must not bring it back."""
+
+    __tablename__ = "deleted_messages"
+
+    team_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    channel_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    ts: Mapped[str] = mapped_column(ID, primary_key=True)
+    deleted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Follow(Base):
+    """One person following a person (kind 'person', target a user id) or a tag ('tag')."""
+
+    __tablename__ = "follows"
+    __table_args__ = (
+        UniqueConstraint("team_id", "follower_id", "kind", "target", name="uq_follows_edge"),
+        Index("ix_follows_target", "team_id", "kind", "target"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(ID)
+    follower_id: Mapped[str] = mapped_column(ID)
+    kind: Mapped[str] = mapped_column(String(8))
+    target: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ProcessedEvent(Base):
+    """Slack event ids already acted on, for events whose effect is not a row of its own."""
+
+    __tablename__ = "processed_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    team_id: Mapped[str] = mapped_column(ID)
+    processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,80 @@
+"""Cached Slack profiles."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.db import insert_ignore
+from storage.models import Person
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A person's Slack profile as plain values (from users.info or user_change)."""
+
+    user_id: str
+    name: str = ""
+    real_name: str = ""
+    display_name: str = ""
+    title: str = ""
+    tz: str | None = None
+    tz_offset: int = 0
+    locale: str | None = None
+    is_bot: bool = False
+    deleted: bool = False
+    is_admin: bool = False
+    is_owner: bool = False
+
+
+def upsert_profile(*, session: Session, team_id: str, profile: Profile, now: datetime) -> Person:
+    """Store or refresh a person's cached profile.
+
+    A locale missing from the profile (user_change events carry none) keeps the cached one.
+    """
+    person = session.get(Person, (team_id, profile.user_id))
+    if person is None:
+        person = Person(team_id=team_id, user_id=profile.user_id)
+        session.add(person)
+    person.name = profile.name
+    person.real_name = profile.real_name
+    person.display_name = profile.display_name
+    person.title = profile.title
+    person.tz = profile.tz
+    person.tz_offset = profile.tz_offset
+    if profile.locale is not None:
+        person.locale = profile.locale
+    person.is_bot = profile.is_bot
+    person.deleted = profile.deleted
+    person.is_admin = profile.is_admin
+    person.is_owner = profile.is_owner
+    person.fetched_at = now
+    session.flush()
+    return person
+
+
+def get_people(*, session: Session, team_id: str, user_ids: Iterable[str]) -> dict[str, Person]:
+    """The cached profiles among ``user_ids``, keyed by user id."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    rows = session.scalars(select(Person).where(Person.team_id == team_id, Person.user_id.in_(ids)))
+    return {p.user_id: p for p in rows}
+
+
+def ensure_known(*, session: Session, team_id: str, user_ids: Iterable[str]) -> None:
+    """Make sure a row exists for each id (profile fetched later), without touching known ones."""
+    rows = [{"team_id": team_id, "user_id": uid} for uid in sorted(set(user_ids))]
+    if rows:
+        session.execute(insert_ignore(session, Person), rows)
+
+
+def display(person: Person | None, user_id: str) -> str:
+    """The name to show for a person: display name, else real name, else handle, else the id."""
+    if person is None:
+        return user_id
+    return person.display_name or person.real_name or person.name or user_id

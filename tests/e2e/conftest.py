@@ -1,0 +1,23 @@
+"""End-to-end fixtures: the stand-in Slack and Kring running against it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.e2e.harness import Running, populate, running_kring
+from tests.slack_standin import StandinSlack
+
+
+@pytest.fixture
+def standin() -> Iterator[StandinSlack]:
+    with StandinSlack() as slack:
+        populate(slack)
+        yield slack
+
+
+@pytest.fixture
+def kring(db_url: str, standin: StandinSlack) -> Iterator[Running]:
+    with running_kring(db_url, standin) as running:
+        yield running
