@@ -1,4 +1,4 @@
-"""The `kring` command line: `kring run`, `kring db upgrade`."""
+"""The `kring` command line: `kring run`, `kring db upgrade`, `kring digest run|preview`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from types import FrameType
 
 from bot.settings import SettingsError, database_url_from, load_settings
@@ -44,6 +45,12 @@ def cmd_run(_: argparse.Namespace) -> int:
             1,
         )
     log.info("Kring starting (%s)", settings)
+    if settings.scheduler:
+        from bot.scheduler import build_scheduler
+
+        kring.scheduler = build_scheduler(kring)
+        kring.scheduler.start()
+        log.info("Scheduler on: a digest pass every minute")
     try:
         if settings.socket_mode:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -89,6 +96,65 @@ def cmd_db_upgrade(_: argparse.Namespace) -> int:
     return 0
 
 
+def _when(raw: str | None) -> datetime:
+    if not raw:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise SettingsError(
+            f"--now must be an ISO-8601 time such as 2026-11-28T08:00:00Z, got {raw!r}"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def cmd_digest_run(args: argparse.Namespace) -> int:
+    from bot import logs
+    from bot.app import build
+    from digests.deliver import run_pass
+
+    settings = load_settings(os.environ)
+    logs.configure(
+        settings.log_level, secrets=[settings.slack_bot_token, settings.slack_signing_secret]
+    )
+    now = _when(args.now)
+    kring = build(settings)
+    try:
+        report = run_pass(
+            sessions=kring.deps.sessions, client=kring.client, now=now, per_second=args.per_second
+        )
+    finally:
+        kring.close()
+    print(
+        f"kring: digest pass at {now.isoformat()}: {report.due} due, {report.claimed} claimed, "
+        f"{report.sent} sent, {report.empty} empty, {report.failed} failed, "
+        f"{report.inactive} inactive"
+    )
+    return 1 if report.failed else 0
+
+
+def cmd_digest_preview(args: argparse.Namespace) -> int:
+    from digests.preview import preview
+    from storage.db import make_engine, make_sessions, upgrade
+
+    engine = make_engine(database_url_from(os.environ))
+    try:
+        upgrade(engine)
+        output = preview(
+            sessions=make_sessions(engine),
+            user_id=args.user_id,
+            team_id=args.team,
+            now=_when(args.now),
+            as_json=args.json,
+        )
+    finally:
+        engine.dispose()
+    if output is None:
+        return _fail(f"no one with user id {args.user_id} is known to Kring", 1)
+    print(output)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="kring", description="Kring, the Slack social network")
     sub = top.add_subparsers(dest="command", required=True)
@@ -98,6 +164,22 @@ def parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_up = db_sub.add_parser("upgrade", help="bring the schema up to date")
     db_up.set_defaults(func=cmd_db_upgrade)
+    digest = sub.add_parser("digest", help="digests: run a pass, or preview one person's")
+    digest_sub = digest.add_subparsers(dest="digest_command", required=True)
+    run_once = digest_sub.add_parser(
+        "run", help="run one digest pass now (for cron or catching up)"
+    )
+    run_once.add_argument("--now", help="act as if the clock read this ISO-8601 time")
+    run_once.add_argument(
+        "--per-second", type=float, default=5.0, help="at most this many DMs a second (default 5)"
+    )
+    run_once.set_defaults(func=cmd_digest_run)
+    show = digest_sub.add_parser("preview", help="print a person's digest without sending it")
+    show.add_argument("user_id", help="the Slack user id, e.g. U012ABCDEF")
+    show.add_argument("--team", help="the Slack team id (needed when Kring serves several)")
+    show.add_argument("--now", help="act as if the clock read this ISO-8601 time")
+    show.add_argument("--json", action="store_true", help="print the Block Kit JSON instead")
+    show.set_defaults(func=cmd_digest_preview)
     return top
 
 

@@ -83,6 +83,93 @@ EN: dict[str, str] = {
     "following.tags": "*Tags you follow ({count}):* {tags}",
     "following.no_people": "*People you follow:* none yet",
     "following.no_tags": "*Tags you follow:* none yet",
+    # --- /kring digest -----------------------------------------------------------------------
+    "usage.digest": (
+        "Your daily digest: `/kring digest` shows your settings; `/kring digest at 08:30` sets the "
+        "time (your Slack time zone); `/kring digest daily`, `weekdays`, `weekly friday` or `off`; "
+        "`/kring digest now` sends it right away."
+    ),
+    "digest.show": "Your digest comes {schedule} ({zone}).",
+    "digest.show_off": "Your digest is paused. Turn it back on with `/kring digest daily`.",
+    "digest.next": "Next one: {when}.",
+    "digest.nothing_followed": (
+        "You don't follow anyone or any tag yet, so there is nothing to send. "
+        "Try `/kring follow @colleague #topic`."
+    ),
+    "digest.schedule.daily": "every day at {time}",
+    "digest.schedule.weekdays": "every weekday (Monday to Friday) at {time}",
+    "digest.schedule.weekly": "every {day} at {time}",
+    "digest.changed": "Done: your digest now comes {schedule} ({zone}).",
+    "digest.paused": "Done: your digest is paused. `/kring digest daily` turns it back on.",
+    "digest.error.bad_time": (
+        "`{bad}` is not a time I understand. Use 24-hour time, e.g. `/kring digest at 08:30`."
+    ),
+    "digest.error.bad_day": (
+        "`{bad}` is not a day of the week. Try `/kring digest weekly friday`."
+    ),
+    "digest.error.unknown": (
+        "I don't understand `{bad}`. Try `/kring digest at 08:30`, `/kring digest weekdays`, "
+        "`/kring digest weekly monday`, `/kring digest off` or `/kring digest now`."
+    ),
+    "digest.now.started": "Putting your digest together — it arrives in your DMs from Kring in a moment.",
+    "digest.now.sent": "Your digest is in your DMs from Kring: {count} posts.",
+    "digest.now.empty": "Nothing new since your last digest — nothing was sent.",
+    "digest.now.busy": "Your digest is being sent right now; it arrives in a moment.",
+    "digest.now.failed": "I couldn't send your digest just now ({error}). Please try again later.",
+    "weekday.0": "Monday",
+    "weekday.1": "Tuesday",
+    "weekday.2": "Wednesday",
+    "weekday.3": "Thursday",
+    "weekday.4": "Friday",
+    "weekday.5": "Saturday",
+    "weekday.6": "Sunday",
+    "when.today": "today at {time}",
+    "when.tomorrow": "tomorrow at {time}",
+    "when.day": "{day} at {time}",
+    "action.followed": "You now follow {target}. Their posts will come in your digest.",
+    "action.already": "You already follow {target}.",
+    "action.digest_off": "Your digest is paused. `/kring digest daily` turns it back on.",
+    # --- the digest DM (digests/render.py) ------------------------------------------------------
+    "digest.dm.header": "Your Kring digest",
+    "digest.dm.header_weekly": "Your weekly Kring digest",
+    "digest.dm.notification": "Your Kring digest: {summary}",
+    "digest.dm.notification_weekly": "Your weekly Kring digest: {summary}",
+    "digest.dm.notification_empty": "Your Kring digest: nothing new this time",
+    "digest.dm.summary": "{posts} from {people}",
+    "digest.dm.posts.one": "{count} post",
+    "digest.dm.posts.other": "{count} posts",
+    "digest.dm.people.one": "{count} person",
+    "digest.dm.people.other": "{count} people",
+    "digest.dm.nothing_new": "Nothing new from the people and tags you follow.",
+    "digest.dm.new_followers.one": "{people} started following you",
+    "digest.dm.new_followers.other": "{people} started following you",
+    "digest.dm.others.one": "{count} other",
+    "digest.dm.others.other": "{count} others",
+    "digest.dm.busiest": "Busiest: {tags}",
+    "digest.dm.author_in_channel": "{author} in {channel}",
+    "digest.dm.replies.one": "{count} reply",
+    "digest.dm.replies.other": "{count} replies",
+    "digest.dm.reactions.one": "{count} reaction",
+    "digest.dm.reactions.other": "{count} reactions",
+    "digest.dm.open": "Open",
+    "digest.dm.via": "via {tags}",
+    "digest.dm.more.one": (
+        "…and {count} more post. `/kring following` lists whom and what you follow; open their "
+        "channels to read everything."
+    ),
+    "digest.dm.more.other": (
+        "…and {count} more posts. `/kring following` lists whom and what you follow; open their "
+        "channels to read everything."
+    ),
+    "digest.dm.follow": "Follow",
+    "digest.dm.settings": "Digest settings",
+    "digest.dm.pause": "Pause digests",
+    "digest.dm.pause_title": "Pause your digests?",
+    "digest.dm.pause_text": (
+        "You won't get digests until you turn them back on with `/kring digest daily`."
+    ),
+    "digest.dm.pause_confirm": "Pause",
+    "digest.dm.pause_deny": "Keep them",
     "list.and": " and ",
 }
 
@@ -149,6 +236,89 @@ NL: dict[str, str] = {
     "following.tags": "*Tags die je volgt ({count}):* {tags}",
     "following.no_people": "*Mensen die je volgt:* nog niemand",
     "following.no_tags": "*Tags die je volgt:* nog geen",
+    "usage.digest": (
+        "Je dagelijkse overzicht: `/kring digest` toont je instellingen; `/kring digest at 08:30` "
+        "zet de tijd (je Slack-tijdzone); `/kring digest daily`, `weekdays`, `weekly friday` of "
+        "`off`; `/kring digest now` stuurt het meteen."
+    ),
+    "digest.show": "Je overzicht komt {schedule} ({zone}).",
+    "digest.show_off": "Je overzicht staat op pauze. Zet het weer aan met `/kring digest daily`.",
+    "digest.next": "Volgende: {when}.",
+    "digest.nothing_followed": (
+        "Je volgt nog niemand en geen tags, dus er is niets te sturen. "
+        "Probeer `/kring follow @collega #onderwerp`."
+    ),
+    "digest.schedule.daily": "elke dag om {time}",
+    "digest.schedule.weekdays": "elke werkdag (maandag tot en met vrijdag) om {time}",
+    "digest.schedule.weekly": "elke {day} om {time}",
+    "digest.changed": "Klaar: je overzicht komt nu {schedule} ({zone}).",
+    "digest.paused": "Klaar: je overzicht staat op pauze. `/kring digest daily` zet het weer aan.",
+    "digest.error.bad_time": (
+        "`{bad}` is geen tijd die ik begrijp. Gebruik 24-uurstijd, bijv. `/kring digest at 08:30`."
+    ),
+    "digest.error.bad_day": "`{bad}` is geen dag van de week. Probeer `/kring digest weekly friday`.",
+    "digest.error.unknown": (
+        "`{bad}` begrijp ik niet. Probeer `/kring digest at 08:30`, `/kring digest weekdays`, "
+        "`/kring digest weekly monday`, `/kring digest off` of `/kring digest now`."
+    ),
+    "digest.now.started": "Ik stel je overzicht samen — het staat zo in je DM's van Kring.",
+    "digest.now.sent": "Je overzicht staat in je DM's van Kring: {count} berichten.",
+    "digest.now.empty": "Niets nieuws sinds je vorige overzicht — er is niets verstuurd.",
+    "digest.now.busy": "Je overzicht wordt nu verstuurd; het komt zo.",
+    "digest.now.failed": "Ik kon je overzicht nu niet sturen ({error}). Probeer het later nog eens.",
+    "weekday.0": "maandag",
+    "weekday.1": "dinsdag",
+    "weekday.2": "woensdag",
+    "weekday.3": "donderdag",
+    "weekday.4": "vrijdag",
+    "weekday.5": "zaterdag",
+    "weekday.6": "zondag",
+    "when.today": "vandaag om {time}",
+    "when.tomorrow": "morgen om {time}",
+    "when.day": "{day} om {time}",
+    "action.followed": "Je volgt nu {target}. Hun berichten komen in je overzicht.",
+    "action.already": "Je volgt {target} al.",
+    "action.digest_off": "Je overzicht staat op pauze. `/kring digest daily` zet het weer aan.",
+    "digest.dm.header": "Je Kring-overzicht",
+    "digest.dm.header_weekly": "Je wekelijkse Kring-overzicht",
+    "digest.dm.notification": "Je Kring-overzicht: {summary}",
+    "digest.dm.notification_weekly": "Je wekelijkse Kring-overzicht: {summary}",
+    "digest.dm.notification_empty": "Je Kring-overzicht: deze keer niets nieuws",
+    "digest.dm.summary": "{posts} van {people}",
+    "digest.dm.posts.one": "{count} bericht",
+    "digest.dm.posts.other": "{count} berichten",
+    "digest.dm.people.one": "{count} persoon",
+    "digest.dm.people.other": "{count} mensen",
+    "digest.dm.nothing_new": "Niets nieuws van de mensen en tags die je volgt.",
+    "digest.dm.new_followers.one": "{people} volgt je nu",
+    "digest.dm.new_followers.other": "{people} volgen je nu",
+    "digest.dm.others.one": "{count} ander",
+    "digest.dm.others.other": "{count} anderen",
+    "digest.dm.busiest": "Drukst: {tags}",
+    "digest.dm.author_in_channel": "{author} in {channel}",
+    "digest.dm.replies.one": "{count} antwoord",
+    "digest.dm.replies.other": "{count} antwoorden",
+    "digest.dm.reactions.one": "{count} reactie",
+    "digest.dm.reactions.other": "{count} reacties",
+    "digest.dm.open": "Openen",
+    "digest.dm.via": "via {tags}",
+    "digest.dm.more.one": (
+        "…en nog {count} bericht. `/kring following` toont wie en wat je volgt; open hun kanalen "
+        "om alles te lezen."
+    ),
+    "digest.dm.more.other": (
+        "…en nog {count} berichten. `/kring following` toont wie en wat je volgt; open hun kanalen "
+        "om alles te lezen."
+    ),
+    "digest.dm.follow": "Volgen",
+    "digest.dm.settings": "Overzicht-instellingen",
+    "digest.dm.pause": "Overzichten pauzeren",
+    "digest.dm.pause_title": "Je overzichten pauzeren?",
+    "digest.dm.pause_text": (
+        "Je krijgt geen overzichten meer tot je ze weer aanzet met `/kring digest daily`."
+    ),
+    "digest.dm.pause_confirm": "Pauzeren",
+    "digest.dm.pause_deny": "Niet pauzeren",
     "list.and": " en ",
 }
 

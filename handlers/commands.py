@@ -8,17 +8,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
-from storage.text import TAG_MAX, normalize_tag
 
 from bot.i18n import join, language_for, t
 from handlers import lookups
 from handlers.deps import Deps
+from handlers.digest_commands import digest_now, digest_reply, is_digest_now
 from handlers.payloads import clean_text
 from storage.follows import Target, follow, following, unfollow
 from storage.people import get_people
+from storage.text import TAG_MAX, normalize_tag
 
 log = logging.getLogger(__name__)
 
@@ -256,21 +257,45 @@ def cmd_following(call: Call) -> Reply:
     return Reply("\n".join(lines))
 
 
+def cmd_digest(call: Call) -> Reply:
+    return Reply(
+        digest_reply(
+            call.deps,
+            call.client,
+            call.session,
+            team_id=call.asker.team_id,
+            user_id=call.asker.user_id,
+            lang=call.asker.lang,
+            args=call.args,
+        )
+    )
+
+
 # name -> (implementation, catalog key of its usage line)
 SUBCOMMANDS: dict[str, tuple[Subcommand, str]] = {
     "help": (cmd_help, "usage.help"),
     "follow": (cmd_follow, "usage.follow"),
     "unfollow": (cmd_unfollow, "usage.unfollow"),
     "following": (cmd_following, "usage.following"),
+    "digest": (cmd_digest, "usage.digest"),
 }
-ALIASES = {"volg": "follow", "ontvolg": "unfollow", "volgend": "following", "hulp": "help"}
+ALIASES = {
+    "volg": "follow",
+    "ontvolg": "unfollow",
+    "volgend": "following",
+    "hulp": "help",
+    "overzicht": "digest",
+}
 
 
 def run_command(deps: Deps, client: WebClient, *, team_id: str, user_id: str, text: str) -> Reply:
     """Answer one command text for one person; the whole command is one transaction."""
     text = clean_text(text).strip()
     with deps.sessions.begin() as session:
-        person = get_people(session=session, team_id=team_id, user_ids=[user_id]).get(user_id)
+        # The asker's own profile gives their language and the time zone of their digest.
+        person = lookups.people(
+            session=session, client=client, team_id=team_id, user_ids=[user_id], now=deps.clock()
+        ).get(user_id)
         asker = Asker(team_id, user_id, language_for(person.locale if person else None))
         if len(text) > MAX_TEXT:
             return Reply(t("error.too_long", asker.lang, length=len(text), limit=MAX_TEXT))
@@ -299,8 +324,24 @@ def answer(deps: Deps, client: WebClient, *, team_id: str, user_id: str, text: s
         return Reply(t("error.internal"))
 
 
+def is_slow(text: str) -> bool:
+    """Commands whose work could approach Slack's 3 seconds are acknowledged first."""
+    return is_digest_now(tokens(clean_text(text).strip())[:3])
+
+
+def asker_language(deps: Deps, team_id: str, user_id: str) -> str:
+    with deps.sessions() as session:
+        person = get_people(session=session, team_id=team_id, user_ids=[user_id]).get(user_id)
+        return language_for(person.locale if person else None)
+
+
 def handle_kring_command(deps: Deps, *, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
     """The `/kring` slash command: the answer is the (ephemeral) acknowledgement itself."""
+    text = str(body.get("text") or "")
+    if is_slow(text):
+        lang = asker_language(deps, str(body.get("team_id") or ""), str(body.get("user_id") or ""))
+        ack(text=t("digest.now.started", lang), response_type="ephemeral")
+        return
     reply = answer(
         deps,
         client,
@@ -311,7 +352,28 @@ def handle_kring_command(deps: Deps, *, ack: Ack, body: dict[str, Any], client: 
     ack(text=reply.text, blocks=reply.blocks, response_type="ephemeral")
 
 
+def finish_slow_command(
+    deps: Deps, *, body: dict[str, Any], client: WebClient, respond: Respond
+) -> None:
+    """The second half of a slow command: do the work, then answer through response_url."""
+    text = str(body.get("text") or "")
+    if not is_slow(text):
+        return
+    team_id, user_id = str(body.get("team_id") or ""), str(body.get("user_id") or "")
+    lang = asker_language(deps, team_id, user_id)
+    try:
+        sentence = digest_now(deps, client, team_id=team_id, user_id=user_id, lang=lang)
+    except Exception:
+        log.exception("digest now failed")
+        sentence = t("error.internal", lang)
+    respond(text=sentence, response_type="ephemeral", replace_original=False)
+
+
 def register(app: App, deps: Deps) -> None:
-    @app.command("/kring")
-    def _kring(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    def _ack(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         handle_kring_command(deps, ack=ack, body=body, client=client)
+
+    def _later(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        finish_slow_command(deps, body=body, client=client, respond=respond)
+
+    app.command("/kring")(ack=_ack, lazy=[_later])

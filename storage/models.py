@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -15,8 +16,10 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Stable constraint names so Alembic migrations read the same on SQLite and PostgreSQL.
@@ -31,6 +34,25 @@ NAMING = {
 ID = String(32)  # Slack ids (T…, U…, C…) and message timestamps fit easily.
 # SQLite only auto-increments INTEGER PRIMARY KEY, PostgreSQL wants BIGINT for growth.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on both databases (SQLite would hand back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -56,7 +78,7 @@ class Person(Base):
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     is_owner: Mapped[bool] = mapped_column(Boolean, default=False)
     # None while only the id is known (seen in a post, profile not fetched yet).
-    fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 class Channel(Base):
@@ -67,7 +89,7 @@ class Channel(Base):
     team_id: Mapped[str] = mapped_column(ID, primary_key=True)
     channel_id: Mapped[str] = mapped_column(ID, primary_key=True)
     name: Mapped[str] = mapped_column(String(255))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Post(Base):
@@ -93,8 +115,8 @@ class Post(Base):
     is_broadcast: Mapped[bool] = mapped_column(Boolean, default=False)
     links: Mapped[list[str]] = mapped_column(JSON, default=list)
     files: Mapped[list[str]] = mapped_column(JSON, default=list)
-    posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # Recomputed from the rows below after each change (never incremented) so retries are harmless.
     reaction_count: Mapped[int] = mapped_column(Integer, default=0)
     reactor_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -111,7 +133,7 @@ class PostTag(Base):
     tag: Mapped[str] = mapped_column(String(80), primary_key=True)
     # Copies of the post's values so tag lookups need not touch the posts table.
     team_id: Mapped[str] = mapped_column(ID)
-    posted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    posted_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Mention(Base):
@@ -145,7 +167,7 @@ class DeletedMessage(Base):
     team_id: Mapped[str] = mapped_column(ID, primary_key=True)
     channel_id: Mapped[str] = mapped_column(ID, primary_key=True)
     ts: Mapped[str] = mapped_column(ID, primary_key=True)
-    deleted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    deleted_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Follow(Base):
@@ -162,7 +184,7 @@ class Follow(Base):
     follower_id: Mapped[str] = mapped_column(ID)
     kind: Mapped[str] = mapped_column(String(8))
     target: Mapped[str] = mapped_column(String(80))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class ProcessedEvent(Base):
@@ -172,4 +194,58 @@ class ProcessedEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     team_id: Mapped[str] = mapped_column(ID)
-    processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    processed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DigestSetting(Base):
+    """A person's digest preferences; no row means the defaults (daily at 09:00 local time)."""
+
+    __tablename__ = "digest_settings"
+
+    team_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    user_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    minute_of_day: Mapped[int] = mapped_column(Integer, default=540)
+    frequency: Mapped[str] = mapped_column(String(16), default="daily")
+    weekday: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DigestDelivery(Base):
+    """One person's digest for one local day: claimed before sending, so it goes out once.
+
+    The unique (team, user, local day) key is the claim: whichever pass or instance inserts
+    the row sends the digest; every other one skips that person for that day.
+    """
+
+    __tablename__ = "digest_deliveries"
+    __table_args__ = (
+        UniqueConstraint("team_id", "user_id", "local_date", name="uq_digest_deliveries_day"),
+        Index("ix_digest_deliveries_status", "status", "claimed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    team_id: Mapped[str] = mapped_column(ID)
+    user_id: Mapped[str] = mapped_column(ID)
+    local_date: Mapped[date] = mapped_column(Date)
+    # claimed → sent | empty | failed (retried while attempts < limit) | gave_up
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    covered_from: Mapped[datetime] = mapped_column(UTCDateTime())
+    covered_to: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    post_count: Mapped[int] = mapped_column(Integer, default=0)
+    channel_id: Mapped[str | None] = mapped_column(ID, nullable=True)
+    message_ts: Mapped[str | None] = mapped_column(ID, nullable=True)
+    error: Mapped[str | None] = mapped_column(String(255), nullable=True)
+
+
+class Permalink(Base):
+    """chat.getPermalink answers, cached: a message's permalink never changes."""
+
+    __tablename__ = "permalinks"
+
+    team_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    channel_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    ts: Mapped[str] = mapped_column(ID, primary_key=True)
+    url: Mapped[str] = mapped_column(String(512))

@@ -89,7 +89,7 @@ _ALNUM_MARK_BMP = _class_body(_ALNUM_RANGES, 0xFFFF) + _class_body(_MARK_RANGES,
 # code is hidden. Inline code never spans lines, so a stray backtick cannot swallow later lines.
 _MARKUP_RE = re.compile(r"```.*?```|`[^`\n]+`|<([^<>]*)>", re.DOTALL)
 _MENTION_RE = re.compile(r"@([UW][A-Z0-9]+)(?:\|.*)?", re.DOTALL)
-# G ids are legacy private channels; Slack still renders refs to them as <#G…|name>.
+# Older private channels have G ids, so refs to them look like <#G…|name>.
 _CHANNEL_RE = re.compile(r"#([CG][A-Z0-9]+)(?:\|(.*))?", re.DOTALL)
 _LINK_RE = re.compile(r"(?:https?://|mailto:)\S+", re.IGNORECASE)
 _ENTITY_RE = re.compile(r"&(amp|lt|gt);")

@@ -1,0 +1,379 @@
+"""Ingest: signed ``message`` events through the full HTTP path, Kring against a do-nothing app.
+
+Every event is a distinct, signed Events API envelope (unique ``event_id`` and ``ts``, text with
+two ``#tags``, a ``<@U…>`` mention and a link, from one of 50 people in one of five public
+channels) POSTed to ``/slack/events`` over keep-alive HTTP/1.1 connections. Kring answers after
+the full path: waitress, Bolt (signature check, parsing, middleware), the ``message`` listener
+and its database transaction. The baseline is a Bolt app with the same settings (signing
+secret, client pointed at the stand-in Slack, ``process_before_response=True``, token
+verification) whose ``message`` listener does nothing, served by the same ``HttpServer``.
+
+Figures (``<db>`` is ``sqlite`` and, when KRING_TEST_DATABASE_URL is set, ``postgresql``):
+
+* ``ingest_noop_events_per_second`` and ``ingest_<db>_events_per_second``: throughput with
+  BENCH_THREADS (4) sender threads, each on its own keep-alive connection;
+* ``ingest_<db>_cost_ratio``: do-nothing events/s ÷ Kring events/s, i.e. Kring's per-event cost
+  as a multiple of the do-nothing app's; budget ≤ 1.5;
+* ``ingest_<db>_ack_p50_ms`` / ``_p99_ms`` / ``_max_ms``: acknowledgement latency of an
+  open-loop sender pacing one event every 20 ms (50 events/s) for BENCH_LATENCY_SECONDS (20 s);
+  latency runs from the moment a request was *due*, so a late sender cannot hide a stall.
+  Budget: p99 < 100 ms. The do-nothing app gets a shorter paced run as a reference floor;
+* ``ingest_<db>_posts_stored``: posts in Kring's database afterwards; it must equal the number of
+  distinct events sent (warm-up included), and every request must have been answered 200.
+
+Sizes: BENCH_SCALE multiplies the event counts (2000 per throughput run, 100 warm-up).
+
+The senders run in the same process as the servers (simpler, and the stand-in Slack is
+in-process anyway), so they compete for the GIL. To keep that small, throughput requests are
+built and signed before the clock starts; the server still verifies every signature. The
+client's share of the work is the same for both apps, which if anything flatters Kring's ratio
+slightly; see the report in the change that added this file for a subprocess cross-check.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from sqlalchemy import create_engine, func, select
+
+from benchmarks.common import (
+    BOT_TOKEN,
+    CHANNELS,
+    SIGNING_SECRET,
+    TEAM_ID,
+    Out,
+    Poster,
+    budget,
+    database_kinds,
+    env_float,
+    fresh_database,
+    note,
+    percentile,
+    pg_skipped_note,
+    quiet_logging,
+    running_kring,
+    scaled,
+    serving,
+    signed_request,
+    standin_slack,
+    user_ids,
+    wait_until,
+)
+from bot.web import make_wsgi
+from storage.models import Post
+from tests.slack_standin import StandinSlack
+
+COST_RATIO_BUDGET = 1.5
+P99_BUDGET_MS = 100.0
+PACED_RATE = 50.0  # events per second
+USERS = 50
+
+TOPICS = ["release", "onboarding", "design", "backend", "hiring", "q3-goals", "infra", "docs"]
+THINGS = [
+    "the new onboarding flow",
+    "a fix for the flaky login test",
+    "the pricing page copy",
+    "version 2.4 of the mobile app",
+    "the quarterly roadmap draft",
+    "faster search on the help centre",
+    "the migration runbook",
+]
+
+
+# -- events ------------------------------------------------------------------------------------
+
+
+class EventFactory:
+    """Distinct message envelopes: a fresh event_id and ts for every one (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._users = user_ids(USERS)
+        self._seq = itertools.count()
+        self._lock = threading.Lock()
+        # A day ago, 10 ms apart: unique per channel and realistic for digests.
+        self._base_micros = (int(time.time()) - 86_400) * 1_000_000
+
+    def body(self) -> bytes:
+        with self._lock:
+            n = next(self._seq)
+        user = self._users[n % len(self._users)]
+        mentioned = self._users[(n * 7 + 3) % len(self._users)]
+        channel = CHANNELS[n % len(CHANNELS)][0]
+        micros = self._base_micros + n * 10_000
+        ts = f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
+        tag_a = TOPICS[n % len(TOPICS)]
+        tag_b = TOPICS[(n // len(TOPICS) + 1) % len(TOPICS)]
+        thing = THINGS[n % len(THINGS)]
+        text = (
+            f"Shipped {thing} #{tag_a} #{tag_b}, thanks <@{mentioned}|{mentioned.lower()}>! "
+            f"Notes: <https://wiki.example.com/{tag_a}/{n}|wiki>"
+        )
+        event = {
+            "type": "message",
+            "channel": channel,
+            "user": user,
+            "text": text,
+            "ts": ts,
+            "event_ts": ts,
+            "channel_type": "channel",
+            "team": TEAM_ID,
+            "client_msg_id": f"bench-{n:08d}",
+        }
+        envelope = {
+            "token": "kring-verification-token",
+            "team_id": TEAM_ID,
+            "api_app_id": "A0001",
+            "event": event,
+            "type": "event_callback",
+            "event_id": f"EvBENCH{n:08d}",
+            "event_time": micros // 1_000_000,
+            "authorizations": [
+                {
+                    "enterprise_id": None,
+                    "team_id": TEAM_ID,
+                    "user_id": "UKRING",
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
+            ],
+            "is_ext_shared_channel": False,
+        }
+        return json.dumps(envelope).encode()
+
+
+# -- the baseline ------------------------------------------------------------------------------
+
+
+def noop_app(standin: StandinSlack) -> App:
+    """Bolt as Kring configures it, with a ``message`` listener that does nothing."""
+    app = App(
+        client=WebClient(token=BOT_TOKEN, base_url=standin.url),
+        signing_secret=SIGNING_SECRET,
+        process_before_response=True,
+        token_verification_enabled=True,
+    )
+
+    @app.event("message")
+    def _message(body: dict[str, Any]) -> None:
+        return None
+
+    return app
+
+
+# -- senders -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    """What one run sent and how it was answered."""
+
+    sent: int = 0
+    bad: int = 0  # answers other than 200, or none at all
+    latencies_ms: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def add(self, status: int, latency_ms: float) -> None:
+        with self._lock:
+            self.sent += 1
+            self.bad += status != 200
+            self.latencies_ms.append(latency_ms)
+
+    @property
+    def per_second(self) -> float:
+        return self.sent / self.seconds if self.seconds > 0 else 0.0
+
+
+def _indices(limit: int) -> Iterator[int]:
+    return iter(range(limit))
+
+
+def blast(url: str, requests: list[tuple[bytes, dict[str, str]]], threads: int) -> Tally:
+    """Send ``requests`` as fast as ``threads`` keep-alive connections allow; wall-clock timed."""
+    tally = Tally()
+    todo = _indices(len(requests))
+    todo_lock = threading.Lock()
+    ready = threading.Barrier(threads + 1)
+
+    def sender() -> None:
+        poster = Poster(url)
+        poster.connect()
+        ready.wait()
+        try:
+            while True:
+                with todo_lock:
+                    i = next(todo, None)
+                if i is None:
+                    return
+                started = time.perf_counter()
+                status = poster.post(*requests[i])
+                tally.add(status, (time.perf_counter() - started) * 1000)
+        finally:
+            poster.close()
+
+    workers = [threading.Thread(target=sender, name=f"bench-send-{i}") for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    ready.wait()
+    started = time.perf_counter()
+    for worker in workers:
+        worker.join()
+    tally.seconds = time.perf_counter() - started
+    return tally
+
+
+def paced(url: str, factory: EventFactory, count: int, *, rate: float = PACED_RATE) -> Tally:
+    """Open loop: event ``i`` is due at ``start + i / rate``, whether or not earlier ones were
+    answered. Latency is measured from the due time, so a sender held up by a slow answer (or
+    by the GIL) shows up in the figures instead of quietly lowering the rate."""
+    tally = Tally()
+    todo = _indices(count)
+    todo_lock = threading.Lock()
+    # Enough connections that a 160 ms stall still leaves a free sender for the next event.
+    senders = 8
+    ready = threading.Barrier(senders + 1)
+    start = [0.0]
+
+    def sender() -> None:
+        poster = Poster(url)
+        poster.connect()
+        ready.wait()
+        try:
+            while True:
+                with todo_lock:
+                    i = next(todo, None)
+                if i is None:
+                    return
+                due = start[0] + i / rate
+                body, headers = signed_request(factory.body())
+                wait_until(due)
+                status = poster.post(body, headers)
+                tally.add(status, (time.perf_counter() - due) * 1000)
+        finally:
+            poster.close()
+
+    workers = [threading.Thread(target=sender, name=f"bench-paced-{i}") for i in range(senders)]
+    for worker in workers:
+        worker.start()
+    start[0] = time.perf_counter() + 0.1
+    ready.wait()
+    for worker in workers:
+        worker.join()
+    tally.seconds = time.perf_counter() - start[0]
+    return tally
+
+
+def signed_batch(factory: EventFactory, count: int) -> list[tuple[bytes, dict[str, str]]]:
+    return [signed_request(factory.body()) for _ in range(count)]
+
+
+# -- the benchmark -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    threads: int
+    events: int
+    warmup: int
+    paced_events: int
+    noop_paced_events: int
+
+    @classmethod
+    def from_env(cls) -> Plan:
+        seconds = env_float("BENCH_LATENCY_SECONDS", 20.0)
+        paced_events = max(1, round(seconds * PACED_RATE))
+        return cls(
+            threads=max(1, int(env_float("BENCH_THREADS", 4))),
+            events=scaled(2000),
+            warmup=scaled(100),
+            paced_events=paced_events,
+            noop_paced_events=max(1, paced_events // 2),
+        )
+
+
+def _latency_figures(out: Out, prefix: str, tally: Tally) -> None:
+    out(f"{prefix}_ack_p50_ms", percentile(tally.latencies_ms, 50), "ms")
+    out(f"{prefix}_ack_p99_ms", percentile(tally.latencies_ms, 99), "ms")
+    out(f"{prefix}_ack_max_ms", max(tally.latencies_ms, default=0.0), "ms")
+
+
+def bench_noop(out: Out, plan: Plan, standin: StandinSlack, factory: EventFactory) -> float:
+    """The do-nothing app's throughput (and a latency floor); returns its events/s."""
+    engine = create_engine("sqlite://")  # only /healthz would use it
+    try:
+        with serving(make_wsgi(noop_app(standin), engine)) as url:
+            warm = blast(url, signed_batch(factory, plan.warmup), plan.threads)
+            burst = blast(url, signed_batch(factory, plan.events), plan.threads)
+            slow = paced(url, factory, plan.noop_paced_events)
+    finally:
+        engine.dispose()
+    out("ingest_noop_events_per_second", burst.per_second, "events/s")
+    _latency_figures(out, "ingest_noop", slow)
+    bad = warm.bad + burst.bad + slow.bad
+    budget("ingest_noop_answers", bad == 0, f"{bad} requests not answered 200")
+    return burst.per_second
+
+
+def bench_kring(
+    out: Out,
+    plan: Plan,
+    standin: StandinSlack,
+    factory: EventFactory,
+    kind: str,
+    noop_per_second: float,
+) -> None:
+    prefix = f"ingest_{kind}"
+    with fresh_database(kind) as db_url, running_kring(db_url, standin) as running:
+        warm = blast(running.url, signed_batch(factory, plan.warmup), plan.threads)
+        burst = blast(running.url, signed_batch(factory, plan.events), plan.threads)
+        slow = paced(running.url, factory, plan.paced_events)
+        with running.kring.engine.connect() as conn:
+            stored = int(conn.scalar(select(func.count()).select_from(Post)) or 0)
+
+    out(f"{prefix}_events_per_second", burst.per_second, "events/s")
+    ratio = noop_per_second / burst.per_second if burst.per_second else float("inf")
+    out(f"{prefix}_cost_ratio", ratio, "ratio")
+    _latency_figures(out, prefix, slow)
+    out(f"{prefix}_posts_stored", stored, "posts")
+
+    budget(
+        f"{prefix}_cost_ratio",
+        ratio <= COST_RATIO_BUDGET,
+        f"Kring costs {ratio:.2f}x the do-nothing app per event, budget {COST_RATIO_BUDGET}x",
+    )
+    p99 = percentile(slow.latencies_ms, 99)
+    budget(
+        f"{prefix}_ack_p99",
+        p99 < P99_BUDGET_MS,
+        f"p99 {p99:.1f} ms at {PACED_RATE:g} events/s, budget < {P99_BUDGET_MS:g} ms",
+    )
+    sent = warm.sent + burst.sent + slow.sent
+    bad = warm.bad + burst.bad + slow.bad
+    budget(
+        f"{prefix}_posts_stored",
+        stored == sent and bad == 0,
+        f"{stored} posts stored for {sent} distinct events, {bad} answers not 200",
+    )
+
+
+def run(out: Out) -> None:
+    quiet_logging()
+    plan = Plan.from_env()
+    factory = EventFactory()
+    with standin_slack(USERS) as standin:
+        noop_per_second = bench_noop(out, plan, standin, factory)
+        for kind in database_kinds():
+            bench_kring(out, plan, standin, factory, kind, noop_per_second)
+    if "postgresql" not in database_kinds():
+        pg_skipped_note()
+    if os.environ.get("BENCH_VERBOSE"):
+        note(f"plan: {plan}")

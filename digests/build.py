@@ -1,0 +1,100 @@
+"""Build digests for a batch of readers: select candidates, rank, and fill in what is shown."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from digests.model import Digest, DigestItem
+from digests.rank import rank
+from digests.select import candidates
+from storage.digests import new_followers
+from storage.models import Post
+from storage.people import display, get_people
+
+
+@dataclass(frozen=True)
+class Request:
+    """Build one reader's digest covering [since, until)."""
+
+    user_id: str
+    since: datetime
+    until: datetime
+    lang: str = "en"
+    weekly: bool = False
+
+
+def build_digests(
+    *, session: Session, team_id: str, requests: Sequence[Request], now: datetime
+) -> dict[str, Digest]:
+    """Digests for many readers of one workspace, with a handful of set-based queries."""
+    if not requests:
+        return {}
+    windows = {r.user_id: (r.since, r.until) for r in requests}
+    found = candidates(session=session, team_id=team_id, windows=windows)
+    ranked = {r.user_id: rank(found.get(r.user_id, []), now) for r in requests}
+    chosen_ids = sorted({row.post_id for result in ranked.values() for row in result.items})
+    texts: dict[int, tuple[str, list[str]]] = {}
+    for start in range(0, len(chosen_ids), 500):
+        chunk = chosen_ids[start : start + 500]
+        for pid, text, files in session.execute(
+            select(Post.id, Post.text, Post.files).where(Post.id.in_(chunk))
+        ):
+            texts[pid] = (text, list(files or []))
+    authors = {row.author_id for result in ranked.values() for row in result.items}
+    people = get_people(session=session, team_id=team_id, user_ids=authors)
+    since_all = min(r.since for r in requests)
+    followers = new_followers(
+        session=session, team_id=team_id, user_ids=[r.user_id for r in requests], since=since_all
+    )
+    out: dict[str, Digest] = {}
+    for req in requests:
+        result = ranked[req.user_id]
+        items = []
+        for row in result.items:
+            if row.post_id not in texts:  # deleted between the two queries
+                continue
+            text, files = texts[row.post_id]
+            items.append(
+                DigestItem(
+                    post_id=row.post_id,
+                    author_id=row.author_id,
+                    author_name=display(people.get(row.author_id), row.author_id),
+                    channel_id=row.channel_id,
+                    ts=row.ts,
+                    text=text or " ".join(files),
+                    reaction_count=row.reaction_count,
+                    reply_count=row.reply_count,
+                    permalink=None,
+                    via_person=row.via_person,
+                    via_tags=tuple(sorted(row.via_tags)),
+                    show_follow_button=not row.via_person,
+                )
+            )
+        out[req.user_id] = Digest(
+            team_id=team_id,
+            user_id=req.user_id,
+            lang=req.lang,
+            items=tuple(items),
+            post_count=result.total,
+            author_count=result.authors,
+            more=result.more,
+            new_followers=tuple(followers.get(req.user_id, ())),
+            busiest_tags=result.busiest_tags,
+            since=req.since,
+            weekly=req.weekly,
+        )
+    return out
+
+
+def with_permalinks(digest: Digest, links: Mapping[tuple[str, str], str]) -> Digest:
+    """The digest with each item's permalink filled in where known."""
+    items = tuple(
+        replace(item, permalink=links.get((item.channel_id, item.ts), item.permalink))
+        for item in digest.items
+    )
+    return replace(digest, items=items)

@@ -1,0 +1,346 @@
+"""A digest pass: find who is due, claim, build, send (paced), and record the outcome.
+
+Exactly once: a digest is claimed in the database (unique per person and local day) before it
+is built or sent, so overlapping passes, restarts and several instances never send one twice.
+A send that fails is marked failed and retried by a later pass, a bounded number of times.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.i18n import language_for
+from digests.build import Request, build_digests, with_permalinks
+from digests.model import Digest, DigestSettings
+from digests.render import render
+from digests.schedule import is_due, local_now, person_zone, window_start
+from storage.digests import (
+    Claim,
+    Reader,
+    cached_permalinks,
+    claim,
+    delivered_days,
+    finish,
+    last_covered,
+    mark_inactive,
+    readers,
+    reclaim_failed,
+    remember_permalinks,
+    reopen,
+    today_row,
+)
+from storage.people import get_people
+
+log = logging.getLogger(__name__)
+
+# Slack's answers for a person who can no longer receive anything.
+INACTIVE_ERRORS = frozenset(
+    {"account_inactive", "user_disabled", "user_not_found", "cannot_dm_bot", "user_not_visible"}
+)
+BATCH = 500
+
+
+class Pacer:
+    """Spaces out calls to at most ``per_second`` (thread-safe); None means no limit.
+
+    chat.postMessage allows about one message per second per conversation with short bursts,
+    and workspace-wide a few hundred a minute; a 09:00 burst of thousands must be spread out.
+    """
+
+    def __init__(self, per_second: float | None, clock: Callable[[], float] = time.monotonic):
+        self.interval = 1.0 / per_second if per_second else 0.0
+        self.clock = clock
+        self.next_at = 0.0
+        self.lock = threading.Lock()
+
+    def wait(self) -> None:
+        if not self.interval:
+            return
+        with self.lock:
+            now = self.clock()
+            at = max(now, self.next_at)
+            self.next_at = at + self.interval
+        if at > now:
+            time.sleep(at - now)
+
+
+@dataclass
+class PassReport:
+    due: int = 0
+    claimed: int = 0
+    sent: int = 0
+    empty: int = 0
+    failed: int = 0
+    inactive: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    claim: Claim
+    status: str
+    post_count: int = 0
+    channel_id: str | None = None
+    message_ts: str | None = None
+    error: str | None = None
+
+
+def find_due(
+    *, session: Session, now: datetime, everyone: Sequence[Reader]
+) -> tuple[list[tuple[Reader, date]], set[date]]:
+    """Readers whose local clock has passed their digest time today, without a digest yet.
+
+    Also returns every local day it is somewhere among the readers (for retries of failures).
+    """
+    candidates = []
+    today: set[date] = set()
+    for reader in everyone:
+        local = local_now(now, person_zone(reader.tz, reader.tz_offset))
+        today.add(local.date())
+        if is_due(reader.settings, local):
+            candidates.append((reader, local.date()))
+    done = delivered_days(
+        session=session, keys=[(r.team_id, r.user_id, day) for r, day in candidates]
+    )
+    return [(r, d) for r, d in candidates if (r.team_id, r.user_id, d) not in done], today
+
+
+def run_pass(
+    *,
+    sessions: sessionmaker[Session],
+    client: WebClient,
+    now: datetime,
+    per_second: float | None = 5.0,
+    workers: int = 4,
+    team_ids: Sequence[str] | None = None,
+) -> PassReport:
+    """One scheduler pass: claim every due digest, then build and send them in batches."""
+    report = PassReport()
+    with sessions.begin() as session:
+        everyone = readers(session=session, team_ids=team_ids)
+        due, today = find_due(session=session, now=now, everyone=everyone)
+        report.due = len(due)
+        by_key = {(r.team_id, r.user_id): r for r, _ in due}
+        last = last_covered(session=session, keys=by_key)
+        wanted = [
+            (
+                r.team_id,
+                r.user_id,
+                day,
+                window_start(now, last.get((r.team_id, r.user_id)), r.settings.frequency),
+            )
+            for r, day in due
+        ]
+        claims = claim(session=session, wanted=wanted, now=now)
+        claims += reclaim_failed(session=session, local_dates=today, now=now)
+    report.claimed = len(claims)
+    pacer = Pacer(per_second)
+    grouped: dict[str, list[Claim]] = defaultdict(list)
+    for c in claims:
+        grouped[c.team_id].append(c)
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="digest") as pool:
+        for team_id, team_claims in grouped.items():
+            for start in range(0, len(team_claims), BATCH):
+                batch = team_claims[start : start + BATCH]
+                outcomes = deliver_batch(
+                    sessions=sessions,
+                    client=client,
+                    team_id=team_id,
+                    claims=batch,
+                    readers={(r.team_id, r.user_id): r for r in everyone},
+                    now=now,
+                    pacer=pacer,
+                    pool=pool,
+                )
+                for o in outcomes:
+                    if o.status == "sent":
+                        report.sent += 1
+                    elif o.status == "empty":
+                        report.empty += 1
+                    elif o.status == "gave_up" and o.error in INACTIVE_ERRORS:
+                        report.inactive += 1
+                    else:
+                        report.failed += 1
+                        report.errors.append(f"{o.claim.user_id}: {o.error}")
+    if report.claimed:
+        log.info(
+            "digest pass: %d due, %d claimed, %d sent, %d empty, %d failed, %d inactive",
+            report.due,
+            report.claimed,
+            report.sent,
+            report.empty,
+            report.failed,
+            report.inactive,
+        )
+    return report
+
+
+def deliver_batch(
+    *,
+    sessions: sessionmaker[Session],
+    client: WebClient,
+    team_id: str,
+    claims: Sequence[Claim],
+    readers: dict[tuple[str, str], Reader],
+    now: datetime,
+    pacer: Pacer,
+    pool: ThreadPoolExecutor,
+) -> list[Outcome]:
+    """Build, send and record one batch of claimed digests of one workspace."""
+    requests = []
+    for c in claims:
+        reader = readers.get((c.team_id, c.user_id))
+        weekly = reader is not None and reader.settings.frequency == "weekly"
+        lang = language_for(reader.locale if reader else None)
+        requests.append(Request(c.user_id, c.covered_from, c.covered_to, lang, weekly))
+    try:
+        with sessions.begin() as session:
+            digests = build_digests(session=session, team_id=team_id, requests=requests, now=now)
+            keys = {(i.channel_id, i.ts) for d in digests.values() for i in d.items}
+            links = cached_permalinks(session=session, team_id=team_id, messages=keys)
+    except Exception as exc:  # a broken batch is retried later, not lost
+        log.exception("building digests failed")
+        outcomes = [Outcome(c, "failed", error=f"build: {type(exc).__name__}") for c in claims]
+        _record(sessions, outcomes, now)
+        return outcomes
+    fetched = fetch_permalinks(client, keys - links.keys(), pool)
+    if fetched:
+        with sessions.begin() as session:
+            remember_permalinks(session=session, team_id=team_id, links=fetched)
+    links.update(fetched)
+
+    def send(c: Claim) -> Outcome:
+        digest = digests.get(c.user_id)
+        if digest is None or not digest.items:
+            return Outcome(c, "empty")
+        return send_digest(client, c, with_permalinks(digest, links), pacer)
+
+    outcomes = list(pool.map(send, claims))
+    _record(sessions, outcomes, now)
+    return outcomes
+
+
+def send_digest(client: WebClient, c: Claim, digest: Digest, pacer: Pacer) -> Outcome:
+    """Post one digest as a DM (one chat.postMessage: never half-sent)."""
+    text, blocks = render(digest)
+    pacer.wait()
+    try:
+        answer = client.chat_postMessage(
+            channel=c.user_id, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False
+        )
+    except SlackApiError as exc:
+        error = str(exc.response.get("error") or "slack_error")
+        status = "gave_up" if error in INACTIVE_ERRORS else "failed"
+        return Outcome(c, status, digest.post_count, error=error)
+    except Exception as exc:  # timeouts, connection errors after the client's own retries
+        return Outcome(c, "failed", digest.post_count, error=type(exc).__name__)
+    return Outcome(
+        c,
+        "sent",
+        digest.post_count,
+        channel_id=str(answer.get("channel") or ""),
+        message_ts=str(answer.get("ts") or ""),
+    )
+
+
+def fetch_permalinks(
+    client: WebClient, keys: Iterable[tuple[str, str]], pool: ThreadPoolExecutor
+) -> dict[tuple[str, str], str]:
+    """chat.getPermalink for each (channel, ts); failures are left out (shown without a link)."""
+
+    def one(key: tuple[str, str]) -> tuple[tuple[str, str], str | None]:
+        try:
+            answer = client.chat_getPermalink(channel=key[0], message_ts=key[1])
+        except Exception as exc:
+            log.info("chat.getPermalink failed for %s: %s", key, exc)
+            return key, None
+        link = answer.get("permalink")
+        return key, str(link) if link else None
+
+    return {key: link for key, link in pool.map(one, sorted(keys)) if link}
+
+
+def _record(sessions: sessionmaker[Session], outcomes: Sequence[Outcome], now: datetime) -> None:
+    with sessions.begin() as session:
+        for o in outcomes:
+            finish(
+                session=session,
+                delivery_id=o.claim.delivery_id,
+                status=o.status,
+                now=now,
+                post_count=o.post_count,
+                channel_id=o.channel_id,
+                message_ts=o.message_ts,
+                error=o.error,
+            )
+            if o.status == "gave_up" and o.error in INACTIVE_ERRORS:
+                mark_inactive(session=session, team_id=o.claim.team_id, user_id=o.claim.user_id)
+            elif o.status == "failed":
+                log.warning("digest for %s not sent: %s", o.claim.user_id, o.error)
+
+
+def send_now(
+    *,
+    sessions: sessionmaker[Session],
+    client: WebClient,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+) -> Outcome | None:
+    """`/kring digest now`: a digest of what is new since the last one, counted as today's.
+
+    Returns None when another pass is sending this person's digest at this moment.
+    """
+    with sessions.begin() as session:
+        everyone = {
+            (r.team_id, r.user_id): r
+            for r in readers(session=session, team_ids=[team_id])
+            if r.user_id == user_id
+        }
+        person = get_people(session=session, team_id=team_id, user_ids=[user_id]).get(user_id)
+        zone = person_zone(person.tz if person else None, person.tz_offset if person else 0)
+        day = local_now(now, zone).date()
+        since = window_start(
+            now,
+            last_covered(session=session, keys=[(team_id, user_id)]).get((team_id, user_id)),
+            "daily",
+        )
+        row = today_row(session=session, team_id=team_id, user_id=user_id, local_date=day)
+        if row is None:
+            won = claim(session=session, wanted=[(team_id, user_id, day, since)], now=now)
+            if not won:
+                return None
+            claimed = won[0]
+        elif row.status == "claimed":
+            return None
+        else:
+            reopen(session=session, delivery_id=row.id, now=now, covered_from=since)
+            claimed = Claim(row.id, team_id, user_id, day, since, now)
+    if (team_id, user_id) not in everyone:
+        # Not a reader (follows nothing, or paused): still answer with a digest if asked.
+        everyone[(team_id, user_id)] = Reader(
+            team_id, user_id, None, 0, person.locale if person else None, DigestSettings()
+        )
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="digest-now") as pool:
+        outcomes = deliver_batch(
+            sessions=sessions,
+            client=client,
+            team_id=team_id,
+            claims=[claimed],
+            readers=everyone,
+            now=now,
+            pacer=Pacer(None),
+            pool=pool,
+        )
+    return outcomes[0]

@@ -1,0 +1,76 @@
+"""The plain values a digest is made of, shared by selection, ranking, rendering and delivery."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Frequency = Literal["daily", "weekdays", "weekly", "off"]
+FREQUENCIES: tuple[Frequency, ...] = ("daily", "weekdays", "weekly", "off")
+DEFAULT_MINUTE_OF_DAY = 9 * 60  # 09:00 local time
+MAX_ITEMS = 10
+MAX_PER_AUTHOR = 3
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    """One person's digest preferences (the defaults apply until they change them)."""
+
+    minute_of_day: int = DEFAULT_MINUTE_OF_DAY  # 0..1439, local time
+    frequency: Frequency = "daily"
+    weekday: int = 0  # Monday=0 … Sunday=6, used when frequency is "weekly"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A post that may go into someone's digest, with what ranking needs."""
+
+    post_id: int
+    author_id: str
+    channel_id: str
+    ts: str
+    text: str
+    posted_at: datetime
+    reaction_count: int
+    reactor_count: int
+    reply_count: int
+    via_person: bool  # the reader follows the author
+    via_tags: tuple[str, ...] = ()  # followed tags the post carries
+    files: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One ranked post as shown in a digest."""
+
+    post_id: int
+    author_id: str
+    author_name: str
+    channel_id: str
+    ts: str
+    text: str
+    reaction_count: int
+    reply_count: int
+    permalink: str | None
+    via_person: bool
+    via_tags: tuple[str, ...] = ()
+    show_follow_button: bool = False  # reached through a tag, author not followed yet
+
+
+@dataclass(frozen=True)
+class Digest:
+    """Everything one person's digest shows."""
+
+    team_id: str
+    user_id: str
+    lang: str
+    items: tuple[DigestItem, ...]
+    post_count: int  # candidates in the window (before the cut to MAX_ITEMS)
+    author_count: int
+    more: int  # posts left out ("and N more")
+    new_followers: tuple[str, ...] = ()
+    busiest_tags: tuple[tuple[str, int], ...] = ()  # (tag, posts) most first
+    since: datetime | None = None
+    weekly: bool = False
+    extra: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,58 @@
+"""Ranking a reader's candidates: engagement, recency and how the reader reached the post."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from digests.model import MAX_ITEMS, MAX_PER_AUTHOR
+from digests.select import Row
+
+RECENCY_HALF_LIFE_HOURS = 24.0
+PERSON_WEIGHT = 1.5  # someone you chose to follow outranks a tag you follow
+EXTRA_TAG_WEIGHT = 0.15
+
+
+def score(row: Row, now: datetime) -> float:
+    """Higher is better. Engagement is damped (log) so one viral post does not crowd out all."""
+    engagement = math.log1p(row.reaction_count + 2 * row.reply_count + 2 * row.reactor_count)
+    age_hours = max(0.0, (now - row.posted_at).total_seconds() / 3600)
+    recency = 0.5 ** (age_hours / RECENCY_HALF_LIFE_HOURS)
+    reach = PERSON_WEIGHT if row.via_person else 1.0 + EXTRA_TAG_WEIGHT * (len(row.via_tags) - 1)
+    return (1.0 + engagement) * (0.25 + recency) * reach
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """The chosen posts, best first, and how many eligible posts were left out."""
+
+    items: tuple[Row, ...]
+    total: int
+    authors: int
+    more: int
+    busiest_tags: tuple[tuple[str, int], ...]
+
+
+def rank(rows: Sequence[Row], now: datetime) -> Ranked:
+    """Pick at most MAX_ITEMS posts, at most MAX_PER_AUTHOR per author, best first."""
+    ordered = sorted(rows, key=lambda r: (-score(r, now), r.post_id))
+    per_author: Counter[str] = Counter()
+    chosen: list[Row] = []
+    for row in ordered:
+        if len(chosen) == MAX_ITEMS:
+            break
+        if per_author[row.author_id] >= MAX_PER_AUTHOR:
+            continue
+        per_author[row.author_id] += 1
+        chosen.append(row)
+    tags: Counter[str] = Counter(tag for r in rows for tag in r.via_tags)
+    return Ranked(
+        items=tuple(chosen),
+        total=len(rows),
+        authors=len({r.author_id for r in rows}),
+        more=len(rows) - len(chosen),
+        busiest_tags=tuple(sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[:3]),
+    )

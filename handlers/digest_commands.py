@@ -1,0 +1,123 @@
+"""`/kring digest …`: see and change when your digest comes; `now` sends it at once."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from slack_sdk import WebClient
+from sqlalchemy.orm import Session
+
+from bot.i18n import t
+from digests.deliver import send_now
+from digests.model import DigestSettings
+from digests.schedule import (
+    format_time,
+    local_now,
+    next_digest,
+    parse_digest_args,
+    person_zone,
+)
+from handlers import lookups
+from handlers.deps import Deps
+from storage.digests import get_settings, save_settings, today_row
+from storage.follows import following
+
+NOW_WORDS = frozenset({"now", "nu"})
+
+
+def is_digest_now(words: list[str]) -> bool:
+    """`/kring digest now` is slow (it builds and sends a DM), so it is answered after the ack."""
+    return len(words) == 2 and words[0].lower() == "digest" and words[1].lower() in NOW_WORDS
+
+
+def describe(settings: DigestSettings, lang: str) -> str:
+    """'every weekday at 08:30' in the person's language."""
+    time = format_time(settings.minute_of_day)
+    if settings.frequency == "weekly":
+        return t(
+            "digest.schedule.weekly", lang, day=t(f"weekday.{settings.weekday}", lang), time=time
+        )
+    if settings.frequency == "weekdays":
+        return t("digest.schedule.weekdays", lang, time=time)
+    return t("digest.schedule.daily", lang, time=time)
+
+
+def when(moment: datetime, local: datetime, lang: str) -> str:
+    """'today at 09:00', 'tomorrow at 09:00' or 'Friday at 09:00'."""
+    time = format_time(moment.hour * 60 + moment.minute)
+    days = (moment.date() - local.date()).days
+    if days <= 0:
+        return t("when.today", lang, time=time)
+    if days == 1:
+        return t("when.tomorrow", lang, time=time)
+    return t("when.day", lang, day=t(f"weekday.{moment.weekday()}", lang), time=time)
+
+
+def digest_reply(
+    deps: Deps,
+    client: WebClient,
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    lang: str,
+    args: list[str],
+) -> str:
+    """The answer to `/kring digest [args]` (everything but `now`)."""
+    now = deps.clock()
+    people = lookups.people(
+        session=session, client=client, team_id=team_id, user_ids=[user_id], now=now
+    )
+    person = people.get(user_id)
+    zone = person_zone(person.tz if person else None, person.tz_offset if person else 0)
+    zone_name = (person.tz if person and person.tz else None) or str(zone)
+    settings = get_settings(session=session, team_id=team_id, user_id=user_id)
+    change = parse_digest_args(args)
+    if change.kind == "error":
+        return t(change.error or "digest.error.unknown", lang, bad=change.bad or "")
+    if change.kind == "time" and change.minute_of_day is not None:
+        settings = replace(settings, minute_of_day=change.minute_of_day)
+        if settings.frequency == "off":
+            settings = replace(settings, frequency="daily")
+    elif change.kind == "frequency" and change.frequency is not None:
+        settings = replace(
+            settings,
+            frequency=change.frequency,
+            weekday=change.weekday if change.weekday is not None else settings.weekday,
+        )
+    if change.kind in ("time", "frequency"):
+        save_settings(session=session, team_id=team_id, user_id=user_id, settings=settings, now=now)
+        if settings.frequency == "off":
+            return t("digest.paused", lang)
+        head = t("digest.changed", lang, schedule=describe(settings, lang), zone=zone_name)
+    elif settings.frequency == "off":
+        return t("digest.show_off", lang)
+    else:
+        head = t("digest.show", lang, schedule=describe(settings, lang), zone=zone_name)
+    local = local_now(now, zone)
+    delivered = (
+        today_row(session=session, team_id=team_id, user_id=user_id, local_date=local.date())
+        is not None
+    )
+    upcoming = next_digest(settings, local, delivered_today=delivered)
+    lines = [head]
+    if upcoming is not None:
+        lines.append(t("digest.next", lang, when=when(max(upcoming, local), local, lang)))
+    if not following(session=session, team_id=team_id, follower_id=user_id):
+        lines.append(t("digest.nothing_followed", lang))
+    return "\n".join(lines)
+
+
+def digest_now(deps: Deps, client: WebClient, *, team_id: str, user_id: str, lang: str) -> str:
+    """Send the digest right away; the sentence to answer with."""
+    outcome = send_now(
+        sessions=deps.sessions, client=client, team_id=team_id, user_id=user_id, now=deps.clock()
+    )
+    if outcome is None:
+        return t("digest.now.busy", lang)
+    if outcome.status == "sent":
+        return t("digest.now.sent", lang, count=outcome.post_count)
+    if outcome.status == "empty":
+        return t("digest.now.empty", lang)
+    return t("digest.now.failed", lang, error=outcome.error or "?")

@@ -1,0 +1,550 @@
+"""The digest DM: what it says, and that Slack accepts it whatever the posts contain."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from slack_sdk.models.blocks import Block
+
+from digests.model import Digest, DigestItem
+from digests.render import excerpt, render, render_text
+
+PERMALINK = (
+    "https://acme.slack.com/archives/C1/p1700000000000100?thread_ts=1700000000.000100&cid=C1"
+)
+
+
+def item(
+    post_id: int = 1,
+    *,
+    author_id: str = "U1",
+    author_name: str = "Ann de Vries",
+    channel_id: str = "C1",
+    text: str = "Release 2.0 is out",
+    reactions: int = 0,
+    replies: int = 0,
+    permalink: str | None = None,
+    via_person: bool = True,
+    via_tags: tuple[str, ...] = (),
+    show_follow_button: bool = False,
+) -> DigestItem:
+    return DigestItem(
+        post_id=post_id,
+        author_id=author_id,
+        author_name=author_name,
+        channel_id=channel_id,
+        ts=f"1700000000.{post_id:06d}",
+        text=text,
+        reaction_count=reactions,
+        reply_count=replies,
+        permalink=permalink,
+        via_person=via_person,
+        via_tags=via_tags,
+        show_follow_button=show_follow_button,
+    )
+
+
+def digest(
+    *items: DigestItem,
+    lang: str = "en",
+    posts: int | None = None,
+    people: int | None = None,
+    more: int = 0,
+    new_followers: tuple[str, ...] = (),
+    busiest_tags: tuple[tuple[str, int], ...] = (),
+    weekly: bool = False,
+) -> Digest:
+    return Digest(
+        team_id="T1",
+        user_id="U9",
+        lang=lang,
+        items=items,
+        post_count=len(items) + more if posts is None else posts,
+        author_count=len({i.author_id for i in items}) if people is None else people,
+        more=more,
+        new_followers=new_followers,
+        busiest_tags=busiest_tags,
+        weekly=weekly,
+    )
+
+
+def texts(blocks: list[dict[str, Any]]) -> Iterator[str]:
+    """Every text a person can read in ``blocks``."""
+    for block in blocks:
+        if "text" in block:
+            yield block["text"]["text"]
+        for element in block.get("elements", []):
+            yield element["text"] if block["type"] == "context" else element["text"]["text"]
+        if "accessory" in block:
+            yield block["accessory"]["text"]["text"]
+
+
+def buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    found = [block["accessory"] for block in blocks if "accessory" in block]
+    for block in blocks:
+        if block["type"] == "actions":
+            found += block["elements"]
+    return found
+
+
+def item_sections(blocks: list[dict[str, Any]]) -> list[str]:
+    return [
+        block["text"]["text"]
+        for block in blocks
+        if block["type"] == "section" and block["text"]["text"].startswith("*<@")
+    ]
+
+
+# --- the digest DM --------------------------------------------------------------------------------
+
+
+def test_fallback_text_is_the_notification_line_only() -> None:
+    many = [item(n, author_id=f"U{n % 4}", text=f"post number {n}") for n in range(7)]
+    text, blocks = render(digest(*many, people=4))
+    assert text == "Your Kring digest: 7 posts from 4 people"
+    assert "post number" not in text
+    assert len(blocks) > 1
+
+
+def test_counts_say_one_post_from_one_person() -> None:
+    text, blocks = render(digest(item()))
+    assert text == "Your Kring digest: 1 post from 1 person"
+    assert blocks[0] == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": "Your Kring digest", "emoji": True},
+    }
+    assert blocks[1]["text"]["text"] == "*1 post from 1 person*"
+
+
+def test_weekly_digest_says_so() -> None:
+    text, blocks = render(digest(item(), weekly=True))
+    assert text == "Your weekly Kring digest: 1 post from 1 person"
+    assert blocks[0]["text"]["text"] == "Your weekly Kring digest"
+
+
+def test_empty_digest_says_nothing_new() -> None:
+    text, blocks = render(digest())
+    assert text == "Your Kring digest: nothing new this time"
+    assert blocks[1]["text"]["text"] == "Nothing new from the people and tags you follow."
+
+
+def test_head_names_new_followers_and_busiest_tags() -> None:
+    _, blocks = render(
+        digest(
+            item(),
+            new_followers=("U5", "U6"),
+            busiest_tags=(("release", 12), ("design", 5)),
+        )
+    )
+    assert blocks[1]["text"]["text"].split("\n")[1:] == [
+        "<@U5> and <@U6> started following you",
+        "Busiest: #release (12), #design (5)",
+    ]
+
+
+def test_many_new_followers_are_summed_up() -> None:
+    followers = tuple(f"U{n}" for n in range(25))
+    _, blocks = render(digest(item(), new_followers=followers))
+    line = blocks[1]["text"]["text"].split("\n")[1]
+    assert line.endswith(", <@U9> and 15 others started following you")
+    assert line.count("<@") == 10
+
+
+def test_item_shows_author_channel_excerpt_counts_and_link() -> None:
+    _, blocks = render(
+        digest(item(text="Release *2.0* is out", reactions=5, replies=3, permalink=PERMALINK))
+    )
+    escaped_link = PERMALINK.replace("&", "&amp;")
+    assert item_sections(blocks) == [
+        "*<@U1>* in <#C1>\n"
+        "Release *2.0* is out\n"
+        f":speech_balloon: 3 replies · :heart: 5 reactions · <{escaped_link}|Open>"
+    ]
+
+
+def test_item_without_reactions_replies_or_link_has_no_detail_line() -> None:
+    _, blocks = render(digest(item(text="hello")))
+    assert item_sections(blocks) == ["*<@U1>* in <#C1>\nhello"]
+
+
+def test_item_reached_through_tags_says_which() -> None:
+    _, blocks = render(
+        digest(item(reactions=1, replies=1, via_person=False, via_tags=("release", "design")))
+    )
+    assert item_sections(blocks)[0].endswith(
+        ":speech_balloon: 1 reply · :heart: 1 reaction · via #release and #design"
+    )
+
+
+def test_follow_button_only_for_authors_reached_through_tags() -> None:
+    _, blocks = render(
+        digest(
+            item(1, author_id="U1"),
+            item(
+                2, author_id="U2", via_person=False, via_tags=("release",), show_follow_button=True
+            ),
+        )
+    )
+    sections = [block for block in blocks if block["type"] == "section"][1:]
+    assert "accessory" not in sections[0]
+    assert sections[1]["accessory"] == {
+        "type": "button",
+        "action_id": "kring_follow",
+        "text": {"type": "plain_text", "text": "Follow"},
+        "value": "person:U2",
+    }
+
+
+def test_more_line_when_items_were_cut() -> None:
+    _, blocks = render(digest(item(), more=4))
+    contexts = [block for block in blocks if block["type"] == "context"]
+    assert contexts[0]["elements"][0]["text"].startswith("…and 4 more posts.")
+    assert "/kring following" in contexts[0]["elements"][0]["text"]
+
+    _, blocks = render(digest(item(), more=1))
+    assert any("…and 1 more post." in text for text in texts(blocks))
+
+    _, blocks = render(digest(item()))
+    assert not any("more post" in text for text in texts(blocks))
+
+
+def test_items_beyond_the_block_limit_are_counted_as_more() -> None:
+    many = [item(n) for n in range(60)]
+    _, blocks = render(digest(*many, more=3), settings_hint="hint")
+    assert len(blocks) <= 50
+    shown = len(item_sections(blocks))
+    assert any(f"…and {60 - shown + 3} more posts." in text for text in texts(blocks))
+
+
+def test_footer_has_settings_and_pause_buttons() -> None:
+    _, blocks = render(digest(item()))
+    actions = blocks[-1]
+    assert actions["type"] == "actions"
+    settings_button, pause = actions["elements"]
+    assert settings_button["action_id"] == "kring_digest_settings"
+    assert settings_button["value"] == "settings"
+    assert settings_button["text"]["text"] == "Digest settings"
+    assert pause["action_id"] == "kring_digest_off"
+    assert pause["value"] == "off"
+    assert pause["style"] == "danger"
+    assert pause["text"]["text"] == "Pause digests"
+    assert pause["confirm"]["title"]["text"] == "Pause your digests?"
+    assert pause["confirm"]["style"] == "danger"
+    assert set(pause["confirm"]) == {"title", "text", "confirm", "deny", "style"}
+
+
+def test_settings_hint_is_shown_under_the_buttons() -> None:
+    _, blocks = render(digest(item()), settings_hint="Next digest: tomorrow at 09:00.")
+    assert blocks[-2]["type"] == "actions"
+    assert blocks[-1] == {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": "Next digest: tomorrow at 09:00."}],
+    }
+
+
+def test_dutch_digest() -> None:
+    text, blocks = render(
+        digest(
+            item(reactions=2, replies=1, permalink=PERMALINK),
+            item(
+                2, author_id="U2", via_person=False, via_tags=("release",), show_follow_button=True
+            ),
+            lang="nl",
+            more=3,
+            new_followers=("U5",),
+            busiest_tags=(("release", 4),),
+        )
+    )
+    assert text == "Je Kring-overzicht: 5 berichten van 2 mensen"
+    assert blocks[0]["text"]["text"] == "Je Kring-overzicht"
+    assert blocks[1]["text"]["text"] == (
+        "*5 berichten van 2 mensen*\n<@U5> volgt je nu\nDrukst: #release (4)"
+    )
+    sections = item_sections(blocks)
+    assert sections[0].endswith(
+        ":speech_balloon: 1 antwoord · :heart: 2 reacties · <"
+        + PERMALINK.replace("&", "&amp;")
+        + "|Openen>"
+    )
+    assert sections[1].endswith("via #release")
+    assert {button["text"]["text"] for button in buttons(blocks)} == {
+        "Volgen",
+        "Overzicht-instellingen",
+        "Overzichten pauzeren",
+    }
+    assert any(text.startswith("…en nog 3 berichten.") for text in texts(blocks))
+    assert render(digest(item(), lang="nl", weekly=True))[0] == (
+        "Je wekelijkse Kring-overzicht: 1 bericht van 1 persoon"
+    )
+
+
+def test_unknown_language_falls_back_to_english() -> None:
+    assert render(digest(item(), lang="fr"))[0] == "Your Kring digest: 1 post from 1 person"
+
+
+def test_odd_ids_and_links_cannot_break_the_markup() -> None:
+    _, blocks = render(
+        digest(
+            item(
+                author_id="U1|<!channel>",
+                channel_id="C1> *x",
+                permalink="javascript:alert(1)",
+                via_tags=("a*b<c>",),
+                show_follow_button=True,
+            )
+        )
+    )
+    section = item_sections(blocks) or [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    joined = "\n".join(section)
+    assert "<!channel>" not in joined
+    assert "javascript" not in joined
+    assert "#ab&lt;c&gt;" in joined
+    assert not [button for button in buttons(blocks) if button["action_id"] == "kring_follow"]
+
+
+# --- Slack's limits hold for any input ------------------------------------------------------------
+
+huge_text = st.builds(
+    lambda chunk, times: chunk * times, st.text(min_size=1, max_size=40), st.integers(1, 400)
+)
+any_text = st.one_of(st.text(max_size=60), huge_text)
+items = st.builds(
+    DigestItem,
+    post_id=st.integers(0, 10**9),
+    author_id=st.one_of(st.sampled_from(["U1", "U02ABCDEF", "W1"]), any_text),
+    author_name=any_text,
+    channel_id=st.one_of(st.sampled_from(["C1", "G0123"]), any_text),
+    ts=st.just("1700000000.000100"),
+    text=any_text,
+    reaction_count=st.integers(-3, 10**12),
+    reply_count=st.integers(-3, 10**12),
+    permalink=st.one_of(st.none(), st.just(PERMALINK), any_text, huge_text.map("https://".__add__)),
+    via_person=st.booleans(),
+    via_tags=st.lists(any_text, max_size=30).map(tuple),
+    show_follow_button=st.booleans(),
+)
+digests = st.builds(
+    Digest,
+    team_id=st.just("T1"),
+    user_id=st.just("U9"),
+    lang=st.sampled_from(["en", "nl", "xx"]),
+    items=st.lists(items, max_size=10).map(tuple),
+    post_count=st.integers(-5, 10**12),
+    author_count=st.integers(-5, 10**12),
+    more=st.integers(-5, 10**12),
+    new_followers=st.lists(any_text, max_size=40).map(tuple),
+    busiest_tags=st.lists(st.tuples(any_text, st.integers(-5, 10**12)), max_size=20).map(tuple),
+    weekly=st.booleans(),
+)
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+@settings(deadline=None, max_examples=150)
+@given(digests, st.one_of(st.none(), any_text))
+def test_never_more_than_50_blocks_or_3000_chars_per_section(
+    value: Digest, settings_hint: str | None
+) -> None:
+    text, blocks = render(value, settings_hint=settings_hint)
+    assert 0 < len(text) <= 150
+    assert "\n" not in text
+    assert len(blocks) <= 50
+    for block in blocks:
+        parsed = Block.parse(block)
+        assert parsed is not None
+        parsed.to_dict()  # validates: raises where Slack would refuse the block
+        if block["type"] == "section":
+            assert utf16_len(block["text"]["text"]) <= 3000
+        if block["type"] == "header":
+            assert utf16_len(block["text"]["text"]) <= 150
+        if block["type"] == "context":
+            assert all(utf16_len(e["text"]) <= 3000 for e in block["elements"])
+    for button in buttons(blocks):
+        assert utf16_len(button["text"]["text"]) <= 75
+        assert len(button["value"]) <= 2000
+
+
+# --- excerpts -------------------------------------------------------------------------------------
+
+ENTITIES = [
+    "<@U1>",
+    "<@U02ABC|ann>",
+    "<#C1|release>",
+    "<#C2>",
+    "<!here>",
+    "<!subteam^S1|@design>",
+    "<https://example.com/a_b?x=1&amp;y=2|the *notes*>",
+    "<https://example.com/very/long/" + "path/" * 20 + ">",
+    "<mailto:ann@example.com|Ann>",
+]
+FRAGMENTS = [
+    *ENTITIES,
+    "&amp;",
+    "&lt;",
+    "&gt;",
+    "&",
+    "&am",
+    "&#39;",
+    "<",
+    ">",
+    "<@U1",
+    "|",
+    "*",
+    "_",
+    "~",
+    "`",
+    "```",
+    "\n",
+    "\n\n\n",
+    " ",
+    "snake_case",
+    "*bold*",
+    "_italic_",
+    "~gone~",
+    "`code`",
+    "```\nblock\n```",
+]
+mrkdwn = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=8)), max_size=80).map(
+    "".join
+)
+ESCAPE_RE = re.compile(r"&(?:amp|lt|gt);")
+
+
+def markers_outside_markup(text: str) -> Iterator[tuple[str, int]]:
+    """(marker, position) of each ``*_~`` that Slack could read as formatting."""
+    plain = re.sub(r"<[^<>]*>|&(?:amp|lt|gt);|`[^`\n]+`", lambda m: "#" * len(m.group()), text)
+    for match in re.finditer(r"[*_~]", plain):
+        i = match.start()
+        before = plain[i - 1] if i else " "
+        after = plain[i + 1] if i + 1 < len(plain) else " "
+        if not (before.isalnum() and after.isalnum()):
+            yield match.group(), i
+
+
+@settings(deadline=None, max_examples=300)
+@given(mrkdwn, st.integers(1, 400))
+def test_excerpt_never_breaks_slack_entities(source: str, limit: int) -> None:
+    out = excerpt(source, limit)
+    assert len(out) <= limit
+    i = 0
+    while i < len(out):
+        char = out[i]
+        if char == "<":
+            end = out.index(">", i)
+            entity = out[i : end + 1]
+            assert "<" not in entity[1:]
+            assert entity in source
+            i = end + 1
+            continue
+        assert char != ">", out
+        if char == "&":
+            assert ESCAPE_RE.match(out, i), out
+        i += 1
+    outside = re.sub(r"<[^<>]*>", "", out)
+    assert outside.count("`") % 2 == 0
+    assert "```" not in outside
+    assert "\n\n\n" not in out
+    for marker in "*_~":
+        assert sum(1 for m, _ in markers_outside_markup(out) if m == marker) % 2 == 0, out
+
+
+def test_excerpt_keeps_slack_markup_and_escapes_as_they_are() -> None:
+    text = (
+        "a &amp; b &lt;tag&gt; for <@U1|ann> in <#C1|release>, see <https://x.io/?a=1&amp;b=2|doc>"
+    )
+    assert excerpt(text) == text
+
+
+def test_excerpt_escapes_bare_ampersands_and_brackets() -> None:
+    assert excerpt("AT&T says 1 < 2 > 0 and <not markup") == (
+        "AT&amp;T says 1 &lt; 2 &gt; 0 and &lt;not markup"
+    )
+
+
+def test_excerpt_cuts_before_an_entity_and_marks_the_cut() -> None:
+    text = "see " + "<https://example.com/" + "x" * 40 + "|the doc>"
+    assert excerpt(text, 30) == "see…"
+    assert excerpt("x" * 50 + " &amp; more", 52) == "x" * 50 + "…"
+    assert excerpt("short", 30) == "short"
+
+
+def test_excerpt_cuts_at_a_word_when_one_is_near() -> None:
+    out = excerpt("The release notes are ready for review by everyone", 30)
+    assert out == "The release notes are ready…"
+
+
+def test_excerpt_drops_formatting_the_cut_left_open() -> None:
+    assert excerpt("*this whole sentence is bold and long*", 20) == "this whole…"
+    assert excerpt("`some code that runs on`", 15) == "some code…"
+    assert excerpt("keep snake_case and 2*3") == "keep snake_case and 2*3"
+    assert excerpt("*bold* and _it_ and ~gone~") == "*bold* and _it_ and ~gone~"
+
+
+def test_excerpt_turns_code_blocks_into_inline_code() -> None:
+    assert excerpt("run ```make test``` now") == "run `make test` now"
+    assert excerpt("```\nline one\nline two\n```") == "line one\nline two"
+
+
+def test_excerpt_collapses_blank_lines() -> None:
+    assert excerpt("one\n\n\n\n\ntwo\r\n\r\n\r\nthree") == "one\n\ntwo\n\nthree"
+
+
+# --- plain text -----------------------------------------------------------------------------------
+
+
+def test_render_text_is_readable_plain_text() -> None:
+    value = digest(
+        item(
+            text="Release *2.0* is out &amp; <https://x.io/notes|the notes> thanks <@U2|bob> in <#C7|ops>",
+            reactions=5,
+            replies=3,
+            permalink=PERMALINK,
+        ),
+        item(
+            2,
+            author_id="U3",
+            author_name="Bo",
+            channel_id="C2",
+            via_person=False,
+            via_tags=("release",),
+        ),
+        more=4,
+        new_followers=("U5",),
+        busiest_tags=(("release", 12),),
+    )
+    out = render_text(value)
+    assert out.splitlines() == [
+        "Your Kring digest",
+        "=================",
+        "6 posts from 2 people",
+        "@U5 started following you",
+        "Busiest: #release (12)",
+        "",
+        "1. Ann de Vries in #C1",
+        "   Release *2.0* is out & the notes (https://x.io/notes) thanks @bob in #ops",
+        "   3 replies · 5 reactions",
+        f"   {PERMALINK}",
+        "",
+        "2. Bo in #C2",
+        "   Release 2.0 is out",
+        "   via #release",
+        "",
+        "…and 4 more posts. `/kring following` lists whom and what you follow; open their "
+        "channels to read everything.",
+    ]
+    assert "<" not in out
+    assert "&amp;" not in out
+
+
+def test_render_text_in_dutch_drops_terminal_control_characters() -> None:
+    out = render_text(replace(digest(item(text="hoi \x1b[31mrood")), lang="nl"))
+    assert "Je Kring-overzicht" in out
+    assert "1 bericht van 1 persoon" in out
+    assert "\x1b" not in out
