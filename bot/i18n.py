@@ -71,9 +71,8 @@ EN: dict[str, str] = {
     "target.bot": "{user} is a bot; Kring follows people.",
     "target.channel_unknown": "I couldn't look up that channel, so I can't follow it as a tag.",
     # --- follow results -----------------------------------------------------------------------
-    "follow.done": "You now follow {targets}.",
+    "follow.done": "You now follow {targets}. Their posts will come in your daily digest.",
     "follow.already": "You already follow {targets}.",
-    "follow.digest_hint": "Their posts will come in your daily digest.",
     "unfollow.done": "You no longer follow {targets}.",
     "unfollow.not_following": "You weren't following {targets}.",
     "following.none": (
@@ -226,9 +225,8 @@ NL: dict[str, str] = {
     "target.deactivated": "{user} is uit de werkruimte vertrokken (account gedeactiveerd).",
     "target.bot": "{user} is een bot; Kring volgt mensen.",
     "target.channel_unknown": "Ik kon dat kanaal niet opzoeken, dus kan ik het niet als tag volgen.",
-    "follow.done": "Je volgt nu {targets}.",
+    "follow.done": "Je volgt nu {targets}. Hun berichten komen in je dagelijkse overzicht.",
     "follow.already": "Je volgt {targets} al.",
-    "follow.digest_hint": "Hun berichten komen in je dagelijkse overzicht.",
     "unfollow.done": "Je volgt {targets} niet meer.",
     "unfollow.not_following": "Je volgde {targets} niet.",
     "following.none": "Je volgt nog niemand en geen tags. Probeer `/kring follow @collega #onderwerp`.",

@@ -69,11 +69,14 @@ _SEPARATOR = " · "
 # --- excerpts -------------------------------------------------------------------------------------
 
 _ESCAPE = r"&(?:amp|lt|gt);"
+# Terminal control sequences have no business in a digest, and Slack shows them as garbage.
+_CONTROL = r"\x00-\x08\x0b-\x1f\x7f-\x9f"
+_CONTROL_RE = re.compile(f"[{_CONTROL}]")
 # Slack escapes `&` inside markup too, so a bare `&` means the text is not Slack's own markup.
-_TARGET = rf"(?:[^\s<>|&]|{_ESCAPE})+"
+_TARGET = rf"(?:[^\s<>|&{_CONTROL}]|{_ESCAPE})+"
 # <!date^1700000000^{date} at {time}|…> carries spaces in its target.
-_SPECIAL_TARGET = rf"(?:[^\n<>|&]|{_ESCAPE})+"
-_LABEL = rf"(?:[^\n<>&]|{_ESCAPE})*"
+_SPECIAL_TARGET = rf"(?:[^\n<>|&{_CONTROL}]|{_ESCAPE})+"
+_LABEL = rf"(?:[^\n<>&{_CONTROL}]|{_ESCAPE})*"
 _ENTITY = (
     rf"<(?:[@#]{_TARGET}|!{_SPECIAL_TARGET}|[A-Za-z][A-Za-z0-9+.\-]*:{_TARGET})(?:\|{_LABEL})?>"
 )
@@ -83,8 +86,6 @@ _TOKEN_RE = re.compile(
 _ENTITY_RE = re.compile(_ENTITY)
 _RAW_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _UNESCAPES = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
-# Terminal control sequences have no business in a digest, and Slack shows them as garbage.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _BLANK_LINES_RE = re.compile(r"\n(?:[ \t]*\n){2,}")
 _MARKERS = "*_~"
 # Back off to a word boundary only when it costs little of the excerpt.
@@ -112,6 +113,10 @@ def _pieces(text: str) -> Iterator[_Piece]:
             # A code block becomes inline code (or plain text when it spans lines), which
             # cannot swallow the rest of the digest.
             yield _Piece("tick", "`")
+        elif _CONTROL_RE.match(value):
+            # Dropped only here, after markup was recognised, so that removing one cannot
+            # assemble markup the author never wrote.
+            continue
         elif value in _RAW_ESCAPES:
             yield _Piece("escape", _RAW_ESCAPES[value])
         else:
@@ -120,7 +125,6 @@ def _pieces(text: str) -> Iterator[_Piece]:
 
 def _normalize(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
-    text = _CONTROL_RE.sub("", text)
     return _BLANK_LINES_RE.sub("\n\n", text).strip()
 
 
@@ -277,7 +281,7 @@ def _plural(key: str, count: int, lang: str) -> str:
 
 
 def _fit(text: str, limit: int) -> str:
-    """mrkdwn cut safely to ``limit`` characters, counted as Slack's JavaScript clients do."""
+    """mrkdwn cut safely to ``limit`` characters, counted in UTF-16 units (the stricter count)."""
     size = limit
     while _utf16_len(text) > limit and size > 0:
         size -= max(1, _utf16_len(text) - limit)

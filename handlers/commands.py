@@ -183,6 +183,16 @@ def _too_many(call: Call) -> Reply | None:
     return None
 
 
+def _outcome(call: Call, groups: list[tuple[str, list[Target]]], problems: list[str]) -> Reply:
+    """One line per non-empty group ("You now follow …"), then each refusal."""
+    lines = [
+        call.t(key, targets=join([show(x) for x in targets], call.asker.lang))
+        for key, targets in groups
+        if targets
+    ]
+    return Reply("\n".join(lines + problems))
+
+
 def cmd_follow(call: Call) -> Reply:
     if not call.args:
         return Reply(call.t("error.nothing_to_follow"))
@@ -196,19 +206,7 @@ def cmd_follow(call: Call) -> Reply:
         targets=resolved.targets,
         now=call.deps.clock(),
     )
-    lines = []
-    if new:
-        lines.append(
-            call.t("follow.done", targets=join([show(x) for x in new], call.asker.lang))
-            + " "
-            + call.t("follow.digest_hint")
-        )
-    if already:
-        lines.append(
-            call.t("follow.already", targets=join([show(x) for x in already], call.asker.lang))
-        )
-    lines += resolved.problems
-    return Reply("\n".join(lines))
+    return _outcome(call, [("follow.done", new), ("follow.already", already)], resolved.problems)
 
 
 def cmd_unfollow(call: Call) -> Reply:
@@ -223,19 +221,8 @@ def cmd_unfollow(call: Call) -> Reply:
         follower_id=call.asker.user_id,
         targets=resolved.targets,
     )
-    lines = []
-    if gone:
-        lines.append(
-            call.t("unfollow.done", targets=join([show(x) for x in gone], call.asker.lang))
-        )
-    if absent:
-        lines.append(
-            call.t(
-                "unfollow.not_following", targets=join([show(x) for x in absent], call.asker.lang)
-            )
-        )
-    lines += resolved.problems
-    return Reply("\n".join(lines))
+    groups = [("unfollow.done", gone), ("unfollow.not_following", absent)]
+    return _outcome(call, groups, resolved.problems)
 
 
 def cmd_following(call: Call) -> Reply:
@@ -316,12 +303,16 @@ def run_command(deps: Deps, client: WebClient, *, team_id: str, user_id: str, te
 
 
 def answer(deps: Deps, client: WebClient, *, team_id: str, user_id: str, text: str) -> Reply:
-    """run_command, but a failure becomes a friendly apology rather than silence."""
+    """The reply to any command text; a failure becomes a friendly apology, never silence."""
     try:
+        if is_slow(text):
+            # Runs outside run_command's transaction: it opens its own per step.
+            lang = asker_language(deps, team_id, user_id)
+            return Reply(digest_now(deps, client, team_id=team_id, user_id=user_id, lang=lang))
         return run_command(deps, client, team_id=team_id, user_id=user_id, text=text)
     except Exception:
         log.exception("command failed")
-        return Reply(t("error.internal"))
+        return Reply(t("error.internal", asker_language(deps, team_id, user_id)))
 
 
 def is_slow(text: str) -> bool:
@@ -330,9 +321,14 @@ def is_slow(text: str) -> bool:
 
 
 def asker_language(deps: Deps, team_id: str, user_id: str) -> str:
-    with deps.sessions() as session:
-        person = get_people(session=session, team_id=team_id, user_ids=[user_id]).get(user_id)
-        return language_for(person.locale if person else None)
+    """The asker's language from the cached profile; English when even that cannot be read."""
+    try:
+        with deps.sessions() as session:
+            people = get_people(session=session, team_id=team_id, user_ids=[user_id])
+    except Exception:
+        return "en"
+    person = people.get(user_id)
+    return language_for(person.locale if person else None)
 
 
 def handle_kring_command(deps: Deps, *, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -359,14 +355,14 @@ def finish_slow_command(
     text = str(body.get("text") or "")
     if not is_slow(text):
         return
-    team_id, user_id = str(body.get("team_id") or ""), str(body.get("user_id") or "")
-    lang = asker_language(deps, team_id, user_id)
-    try:
-        sentence = digest_now(deps, client, team_id=team_id, user_id=user_id, lang=lang)
-    except Exception:
-        log.exception("digest now failed")
-        sentence = t("error.internal", lang)
-    respond(text=sentence, response_type="ephemeral", replace_original=False)
+    reply = answer(
+        deps,
+        client,
+        team_id=str(body.get("team_id") or ""),
+        user_id=str(body.get("user_id") or ""),
+        text=text,
+    )
+    respond(text=reply.text, response_type="ephemeral", replace_original=False)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -13,6 +14,7 @@ from sqlalchemy.sql.dml import Insert
 from storage.models import Base
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+T = TypeVar("T")
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
@@ -61,6 +63,12 @@ def insert_ignore(engine_or_session: Engine | Session, model: type[Base]) -> Ins
         stmt = sqlite.insert(model).on_conflict_do_nothing()
     result: Insert = stmt
     return result
+
+
+def chunked(items: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
+    """Slices of at most ``size``: keeps IN lists and multi-row inserts within driver limits."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def ping(engine: Engine) -> bool:

@@ -25,4 +25,4 @@ def test_locale_picks_language() -> None:
 def test_join_lists_in_the_persons_language() -> None:
     assert join(["a", "b", "c"]) == "a, b and c"
     assert join(["a", "b"], "nl") == "a en b"
-    assert t("follow.done", "nl", targets="#x") == "Je volgt nu #x."
+    assert t("follow.done", "nl", targets="#x").startswith("Je volgt nu #x.")

@@ -548,3 +548,7 @@ def test_render_text_in_dutch_drops_terminal_control_characters() -> None:
     assert "Je Kring-overzicht" in out
     assert "1 bericht van 1 persoon" in out
     assert "\x1b" not in out
+
+
+def test_excerpt_drops_control_characters_without_making_markup() -> None:
+    assert excerpt("<@U1\x08> says \x1b[31mhi") == "&lt;@U1&gt; says [31mhi"

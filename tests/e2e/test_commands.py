@@ -131,3 +131,19 @@ def test_mention_help_lists_commands(kring: Running) -> None:
     kring.slack.post_event(event("app_mention", text="<@UKRING> help"))
     posted = kring.standin.wait_for("chat.postMessage")[0].params
     assert "/kring follow" in posted["text"]
+
+
+def test_mention_can_send_the_digest_now(kring: Running) -> None:
+    ask(kring, "follow #quiet")
+    kring.slack.post_event(event("app_mention", text="<@UKRING> digest now"), event_id="EvNow")
+    posted = kring.standin.wait_for("chat.postMessage")[0].params
+    assert "Nothing new since your last digest" in posted["text"]
+
+
+def test_database_failure_gets_an_apology_not_silence(kring: Running) -> None:
+    from sqlalchemy import text
+
+    with kring.engine.begin() as conn:
+        conn.execute(text("DROP TABLE follows"))
+    answer = ask(kring, "follow #release")
+    assert "something went wrong on my side" in answer

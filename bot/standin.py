@@ -1,0 +1,1097 @@
+"""A stand-in Slack for Kring's end-to-end tests, benchmarks and ``kring demo``.
+
+Two directions are covered:
+
+* :class:`StandinSlack` answers the Slack Web API (point ``WebClient(base_url=standin.url)`` at it),
+  Slack's file upload URLs and ``response_url`` posts, records every call and can inject faults.
+* :class:`SlackToApp` plays Slack towards Kring's HTTP endpoint: signed Events API envelopes,
+  slash commands and interactivity payloads.
+
+Only the standard library is used so that the stand-in cannot drift along with the SDK it is
+meant to check.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import dataclasses
+import hashlib
+import hmac
+import itertools
+import json
+import threading
+import time
+import unicodedata
+import urllib.error
+import urllib.request
+import uuid
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from email.message import Message
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, Self
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+__all__ = [
+    "Call",
+    "Response",
+    "SlackToApp",
+    "StandinSlack",
+    "UploadedFile",
+    "sign",
+]
+
+_JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
+# Slack timestamps are "seconds.microseconds"; a fixed epoch keeps runs reproducible.
+_TS_EPOCH_MICROS = 1_700_000_000 * 1_000_000
+_TZ_LABELS = {
+    "Europe/Amsterdam": "Central European Time",
+    "Europe/Berlin": "Central European Time",
+    "Europe/Brussels": "Central European Time",
+    "Europe/Paris": "Central European Time",
+    "Europe/London": "Greenwich Mean Time",
+    "UTC": "Coordinated Universal Time",
+    "America/New_York": "Eastern Standard Time",
+    "America/Chicago": "Central Standard Time",
+    "America/Denver": "Mountain Standard Time",
+    "America/Los_Angeles": "Pacific Standard Time",
+    "Asia/Tokyo": "Japan Standard Time",
+    "Asia/Kolkata": "India Standard Time",
+    "Australia/Sydney": "Australian Eastern Daylight Time",
+}
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the stand-in received, in arrival order.
+
+    ``params`` holds form fields as ``str`` and JSON bodies as parsed; JSON-typed form fields
+    (``blocks``, ``view``, ``files`` ...) stay strings, use :meth:`json` to decode them.
+    ``status``/``error`` tell what the stand-in answered, which lets retry tests tell the
+    injected failure apart from the successful attempt.
+    """
+
+    method: str
+    params: dict[str, Any]
+    time: float
+    status: int = 200
+    error: str | None = None
+    token: str | None = None
+
+    def json(self, name: str) -> Any:
+        if name not in self.params:
+            raise KeyError(
+                f"{self.method} call has no {name!r} param; it has {sorted(self.params)}"
+            )
+        value = self.params[name]
+        if isinstance(value, str | bytes):
+            return json.loads(value)
+        return value
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and self.error is None
+
+
+@dataclass
+class UploadedFile:
+    id: str
+    filename: str
+    length: int
+    content: bytes | None = None
+    title: str | None = None
+    channels: list[str] = field(default_factory=list)
+    initial_comment: str | None = None
+    thread_ts: str | None = None
+    completed: bool = False
+
+
+@dataclass
+class _Fault:
+    error: str | None
+    status: int
+    retry_after: int | None
+    remaining: int
+
+    def reply(self) -> _Reply:
+        error = self.error or ("ratelimited" if self.status == 429 else "internal_error")
+        headers = dict(_JSON_HEADERS)
+        if self.retry_after is not None:
+            headers["Retry-After"] = str(self.retry_after)
+        body = json.dumps({"ok": False, "error": error}).encode()
+        return _Reply(self.status, headers, body, error)
+
+
+@dataclass(frozen=True)
+class _Reply:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    error: str | None = None
+    delay: float = 0.0
+
+
+def _json_reply(payload: dict[str, Any]) -> _Reply:
+    error = None if payload.get("ok") else str(payload.get("error"))
+    return _Reply(200, dict(_JSON_HEADERS), json.dumps(payload).encode(), error)
+
+
+def _text_reply(status: int, text: str, error: str | None = None) -> _Reply:
+    headers = {"Content-Type": "text/plain; charset=utf-8"}
+    return _Reply(status, headers, text.encode(), error)
+
+
+class _SlackError(Exception):
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+_ApiHandler = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+class StandinSlack:
+    """A workspace served over HTTP on 127.0.0.1; see the module docstring."""
+
+    def __init__(
+        self,
+        *,
+        team_id: str = "T0001",
+        team_name: str = "Kring Test",
+        team_domain: str = "kring-test",
+        bot_user_id: str = "UKRING",
+        bot_id: str = "BKRING",
+        bot_name: str = "kring",
+        app_id: str = "A0001",
+    ) -> None:
+        self.team_id = team_id
+        self.team_name = team_name
+        self.team_domain = team_domain
+        self.bot_user_id = bot_user_id
+        self.bot_id = bot_id
+        self.bot_name = bot_name
+        self.app_id = app_id
+
+        # One re-entrant lock guards all state so handler threads and the test thread agree.
+        self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)
+        self._calls: list[Call] = []
+        self._users: dict[str, dict[str, Any]] = {}
+        self._locales: dict[str, str] = {}
+        self._channels: dict[str, dict[str, Any]] = {}
+        self._faults: dict[str, deque[_Fault]] = {}
+        self._delays: dict[str, float] = {}
+        self._stubs: dict[str, dict[str, Any]] = {}
+        self._files: dict[str, UploadedFile] = {}
+        self._home_views: dict[str, dict[str, Any]] = {}
+        self._ids = itertools.count(1)
+        self._ts_steps = itertools.count(1)
+        self._response_urls = itertools.count(1)
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._port: int | None = None
+        self._stopping = threading.Event()
+        self._api: dict[str, _ApiHandler] = {
+            "auth.test": self._auth_test,
+            "users.info": self._users_info,
+            "conversations.info": self._conversations_info,
+            "conversations.open": self._conversations_open,
+            "chat.postMessage": self._chat_post_message,
+            "chat.postEphemeral": self._chat_post_ephemeral,
+            "chat.update": self._chat_update,
+            "chat.getPermalink": self._chat_get_permalink,
+            "views.publish": self._views_publish,
+            "files.getUploadURLExternal": self._files_get_upload_url_external,
+            "files.completeUploadExternal": self._files_complete_upload_external,
+        }
+        self.add_user(bot_user_id, bot_name, real_name="Kring", is_bot=True)
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def start(self) -> Self:
+        with self._lock:
+            if self._server is not None:
+                raise RuntimeError("StandinSlack is already running")
+            self._stopping.clear()
+            server = _Server(self)
+            self._port = server.server_address[1]
+            self._server = server
+            self._thread = threading.Thread(
+                target=server.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=f"standin-slack-{self._port}",
+                daemon=True,
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        with self._lock:
+            server, thread = self._server, self._thread
+            self._server = self._thread = None
+        if server is None:
+            return
+        # Wake handlers parked in delay() so shutdown does not wait out their sleep.
+        self._stopping.set()
+        server.shutdown()
+        server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        if self._port is None:
+            raise RuntimeError("StandinSlack has not been started")
+        return self._port
+
+    @property
+    def url_root(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return f"{self.url_root}/api/"
+
+    def new_response_url(self) -> str:
+        with self._lock:
+            return f"{self.url_root}/response/{next(self._response_urls)}"
+
+    # -- workspace state -----------------------------------------------------------------------
+
+    def add_user(
+        self,
+        user_id: str,
+        name: str,
+        *,
+        real_name: str | None = None,
+        display_name: str | None = None,
+        title: str = "",
+        tz: str = "Europe/Amsterdam",
+        tz_offset: int = 3600,
+        tz_label: str | None = None,
+        locale: str = "en-US",
+        is_bot: bool = False,
+        deleted: bool = False,
+        is_admin: bool = False,
+        is_owner: bool = False,
+        email: str | None = None,
+        fields: dict[str, Any] | None = None,
+    ) -> None:
+        """Add or replace a user.
+
+        ``display_name`` defaults to "" because that is what Slack returns for people who
+        never set one; code must fall back to ``real_name`` itself.
+        """
+        real = name if real_name is None else real_name
+        display = "" if display_name is None else display_name
+        profile: dict[str, Any] = {
+            "title": title,
+            "phone": "",
+            "skype": "",
+            "real_name": real,
+            "real_name_normalized": _normalize(real),
+            "display_name": display,
+            "display_name_normalized": _normalize(display),
+            "fields": copy.deepcopy(fields) if fields else {},
+            "status_text": "",
+            "status_emoji": "",
+            "avatar_hash": "g0000000000",
+            "image_72": f"https://avatars.slack-edge.com/{user_id}_72.png",
+            "team": self.team_id,
+        }
+        if email is not None:
+            profile["email"] = email
+        if is_bot:
+            profile["bot_id"] = self.bot_id if user_id == self.bot_user_id else "B" + user_id[1:]
+        user = {
+            "id": user_id,
+            "team_id": self.team_id,
+            "name": name,
+            "deleted": deleted,
+            "color": "9f69e7",
+            "real_name": real,
+            "tz": tz,
+            "tz_label": tz_label if tz_label is not None else _tz_label(tz, tz_offset),
+            "tz_offset": tz_offset,
+            "profile": profile,
+            "is_admin": is_admin,
+            "is_owner": is_owner,
+            "is_primary_owner": False,
+            "is_restricted": False,
+            "is_ultra_restricted": False,
+            "is_bot": is_bot,
+            "is_app_user": False,
+            "updated": 1_700_000_000,
+        }
+        with self._lock:
+            self._users[user_id] = user
+            self._locales[user_id] = locale
+
+    def add_channel(
+        self,
+        channel_id: str,
+        name: str,
+        *,
+        is_private: bool = False,
+        is_member: bool = True,
+        is_archived: bool = False,
+    ) -> None:
+        # Since 2021 private channels get C ids and report is_channel; old ones are G/groups.
+        legacy_group = channel_id.startswith("G")
+        channel = {
+            "id": channel_id,
+            "name": name,
+            "name_normalized": name,
+            "is_channel": not legacy_group,
+            "is_group": legacy_group,
+            "is_im": False,
+            "is_mpim": False,
+            "is_private": is_private,
+            "is_archived": is_archived,
+            "is_general": name == "general",
+            "is_member": is_member,
+            "is_shared": False,
+            "is_ext_shared": False,
+            "is_org_shared": False,
+            "created": 1_700_000_000,
+            "creator": self.bot_user_id,
+            "context_team_id": self.team_id,
+        }
+        with self._lock:
+            self._channels[channel_id] = channel
+
+    def stub(self, method: str, payload: dict[str, Any] | None) -> None:
+        """Answer ``method`` with ``{"ok": true, **payload}``; None removes the stub.
+
+        Covers Web API methods this stand-in does not model without editing it.
+        """
+        with self._lock:
+            if payload is None:
+                self._stubs.pop(method, None)
+            else:
+                self._stubs[method] = copy.deepcopy(payload)
+
+    def uploaded_files(self) -> list[UploadedFile]:
+        with self._lock:
+            return [dataclasses.replace(f, channels=list(f.channels)) for f in self._files.values()]
+
+    def home_view(self, user_id: str) -> dict[str, Any] | None:
+        """The App Home view last published for ``user_id``."""
+        with self._lock:
+            view = self._home_views.get(user_id)
+            return copy.deepcopy(view) if view is not None else None
+
+    # -- recording -----------------------------------------------------------------------------
+
+    def calls(self, method: str | None = None) -> list[Call]:
+        with self._lock:
+            return [c for c in self._calls if method is None or c.method == method]
+
+    def clear(self) -> None:
+        """Forget recorded calls; workspace state, faults and delays stay."""
+        with self._lock:
+            self._calls.clear()
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Block until ``count`` calls of ``method`` were recorded; return all of them."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                found = [c for c in self._calls if c.method == method]
+                if len(found) >= count:
+                    return found
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    seen = ", ".join(_describe(c) for c in self._calls[-20:]) or "none"
+                    raise AssertionError(
+                        f"waited {timeout}s for {count} {method!r} call(s) but got {len(found)};"
+                        f" last calls recorded: {seen}"
+                    )
+                self._changed.wait(remaining)
+
+    def posted_messages(self) -> list[dict[str, Any]]:
+        """Params of chat.postMessage calls that succeeded (injected failures left out)."""
+        return [c.params for c in self.calls("chat.postMessage") if c.ok]
+
+    def response_url_posts(self) -> list[dict[str, Any]]:
+        """JSON bodies posted to response_urls that succeeded."""
+        return [c.params for c in self.calls("response_url") if c.ok]
+
+    # -- fault injection -----------------------------------------------------------------------
+
+    def fail_next(
+        self,
+        method: str,
+        *,
+        error: str | None = None,
+        status: int = 200,
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` fail.
+
+        ``status`` 200 answers ``{"ok": false, "error": error}``; any other status answers that
+        HTTP status (a 429 always carries Retry-After, 1 unless given, as Slack's do).
+        ``method`` may also be "upload" (the file upload URL) or "response_url".
+        Queued faults are used in the order they were added.
+        """
+        if times < 1:
+            raise ValueError("times must be at least 1")
+        if status == 200 and not error:
+            raise ValueError("a 200 answer needs an error code, e.g. error='account_inactive'")
+        if status == 429 and retry_after is None:
+            retry_after = 1
+        with self._lock:
+            self._faults.setdefault(method, deque()).append(
+                _Fault(error=error, status=status, retry_after=retry_after, remaining=times)
+            )
+
+    def delay(self, method: str, seconds: float) -> None:
+        """Hold every answer to ``method`` for ``seconds`` (0 removes the delay)."""
+        with self._lock:
+            if seconds > 0:
+                self._delays[method] = seconds
+            else:
+                self._delays.pop(method, None)
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+            self._delays.clear()
+
+    # -- HTTP plumbing -------------------------------------------------------------------------
+
+    def _serve(self, http_method: str, target: str, headers: dict[str, str], body: bytes) -> _Reply:
+        arrived = time.monotonic()
+        parts = urlsplit(target)
+        route, _, rest = parts.path.lstrip("/").partition("/")
+        if route == "api" and rest:
+            return self._serve_api(rest, parts.query, headers, body, arrived)
+        if route == "upload" and rest and http_method == "POST":
+            return self._serve_upload(rest, body, arrived)
+        if route == "response" and http_method == "POST":
+            return self._serve_response_url(body, arrived)
+        return _text_reply(404, "not found")
+
+    def _serve_api(
+        self, method: str, query: str, headers: dict[str, str], body: bytes, arrived: float
+    ) -> _Reply:
+        params: dict[str, Any] = {}
+        bad_body: str | None = None
+        try:
+            params = _decode_params(headers.get("content-type", ""), body, query)
+        except _SlackError as exc:
+            bad_body = exc.error
+        token = _bearer_token(headers.get("authorization")) or _str_or_none(params.get("token"))
+
+        def answer() -> _Reply:
+            if bad_body is not None:
+                return _json_reply({"ok": False, "error": bad_body})
+            if not token:
+                return _json_reply({"ok": False, "error": "not_authed"})
+            if not token.startswith("xox"):
+                return _json_reply({"ok": False, "error": "invalid_auth"})
+            stub = self._stubs.get(method)
+            if stub is not None:
+                return _json_reply({"ok": True, **copy.deepcopy(stub)})
+            handler = self._api.get(method)
+            if handler is None:
+                return _json_reply({"ok": False, "error": "unknown_method", "req_method": method})
+            try:
+                return _json_reply({"ok": True, **handler(params)})
+            except _SlackError as exc:
+                return _json_reply({"ok": False, "error": exc.error})
+
+        return self._answer(method, params, token, arrived, answer)
+
+    def _serve_upload(self, file_id: str, body: bytes, arrived: float) -> _Reply:
+        def answer() -> _Reply:
+            upload = self._files.get(file_id)
+            if upload is None:
+                return _text_reply(404, "file not found", "file_not_found")
+            upload.content = body
+            return _text_reply(200, f"OK - {len(body)}")
+
+        params = {"file_id": file_id, "length": len(body)}
+        return self._answer("upload", params, None, arrived, answer)
+
+    def _serve_response_url(self, body: bytes, arrived: float) -> _Reply:
+        params: dict[str, Any] = {}
+        valid = True
+        try:
+            decoded = json.loads(body) if body else {}
+            if isinstance(decoded, dict):
+                params = decoded
+            else:
+                valid = False
+        except ValueError:
+            valid = False
+
+        def answer() -> _Reply:
+            if not valid:
+                return _text_reply(400, "invalid_payload", "invalid_payload")
+            return _text_reply(200, "ok")
+
+        return self._answer("response_url", params, None, arrived, answer)
+
+    def _answer(
+        self,
+        method: str,
+        params: dict[str, Any],
+        token: str | None,
+        arrived: float,
+        answer: Callable[[], _Reply],
+    ) -> _Reply:
+        with self._lock:
+            fault = self._take_fault(method)
+            reply = fault.reply() if fault is not None else answer()
+            self._calls.append(Call(method, params, arrived, reply.status, reply.error, token))
+            self._changed.notify_all()
+            return dataclasses.replace(reply, delay=self._delays.get(method, 0.0))
+
+    def _take_fault(self, method: str) -> _Fault | None:
+        queue = self._faults.get(method)
+        if not queue:
+            return None
+        fault = queue[0]
+        fault.remaining -= 1
+        if fault.remaining <= 0:
+            queue.popleft()
+        return fault
+
+    # -- Web API methods (called with the lock held) -------------------------------------------
+
+    def _next_ts(self) -> str:
+        micros = _TS_EPOCH_MICROS + 100 * next(self._ts_steps)
+        return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
+
+    def _new_id(self, prefix: str) -> str:
+        return f"{prefix}{next(self._ids):08d}"
+
+    def _conversation_for(self, channel: str) -> str:
+        # Posting to a user id lands in the bot's DM with them, as on Slack.
+        if channel.startswith(("U", "W")):
+            return "D" + channel
+        if channel.startswith("#"):
+            for known in self._channels.values():
+                if known["name"] == channel[1:]:
+                    return str(known["id"])
+            raise _SlackError("channel_not_found")
+        return channel
+
+    def _bot_message(self, params: dict[str, Any], ts: str) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "type": "message",
+            "text": str(params.get("text") or ""),
+            "user": self.bot_user_id,
+            "bot_id": self.bot_id,
+            "app_id": self.app_id,
+            "team": self.team_id,
+            "ts": ts,
+        }
+        for name in ("blocks", "attachments"):
+            if params.get(name):
+                message[name] = _maybe_json(params[name])
+        if params.get("thread_ts"):
+            message["thread_ts"] = str(params["thread_ts"])
+        return message
+
+    def _auth_test(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "url": f"https://{self.team_domain}.slack.com/",
+            "team": self.team_name,
+            "user": self.bot_name,
+            "team_id": self.team_id,
+            "user_id": self.bot_user_id,
+            "bot_id": self.bot_id,
+            "is_enterprise_install": False,
+        }
+
+    def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        user_id = _require(params, "user", error="user_not_found")
+        user = self._users.get(user_id)
+        if user is None:
+            raise _SlackError("user_not_found")
+        answer = copy.deepcopy(user)
+        if _truthy(params.get("include_locale")):
+            answer["locale"] = self._locales[user_id]
+        return {"user": answer}
+
+    def _conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel_id = _require(params, "channel", error="channel_not_found")
+        channel = self._channels.get(channel_id)
+        if channel is not None:
+            return {"channel": copy.deepcopy(channel)}
+        user_id = channel_id[1:]
+        if channel_id.startswith("D") and user_id in self._users:
+            im = {
+                "id": channel_id,
+                "created": 1_700_000_000,
+                "is_im": True,
+                "is_org_shared": False,
+                "user": user_id,
+                "is_user_deleted": self._users[user_id]["deleted"],
+            }
+            return {"channel": im}
+        raise _SlackError("channel_not_found")
+
+    def _conversations_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        if params.get("channel"):
+            channel_id = str(params["channel"])
+            return {"no_op": True, "already_open": True, "channel": {"id": channel_id}}
+        users = _csv(params.get("users"))
+        if not users:
+            raise _SlackError("users_list_not_supplied")
+        if len(users) == 1:
+            channel_id = "D" + users[0]
+        else:
+            digest = hashlib.sha1(",".join(sorted(users)).encode()).hexdigest()
+            channel_id = "G" + digest[:10].upper()
+        return {"channel": {"id": channel_id}}
+
+    def _chat_post_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._conversation_for(_require(params, "channel", error="channel_not_found"))
+        if not any(params.get(name) for name in ("text", "blocks", "attachments")):
+            raise _SlackError("no_text")
+        ts = self._next_ts()
+        return {"channel": channel, "ts": ts, "message": self._bot_message(params, ts)}
+
+    def _chat_post_ephemeral(self, params: dict[str, Any]) -> dict[str, Any]:
+        _require(params, "channel", error="channel_not_found")
+        _require(params, "user", error="user_not_found")
+        if not any(params.get(name) for name in ("text", "blocks", "attachments")):
+            raise _SlackError("no_text")
+        return {"message_ts": self._next_ts()}
+
+    def _chat_update(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = self._conversation_for(_require(params, "channel", error="channel_not_found"))
+        ts = _require(params, "ts", error="message_not_found")
+        message = self._bot_message(params, ts)
+        return {"channel": channel, "ts": ts, "text": message["text"], "message": message}
+
+    def _chat_get_permalink(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = _require(params, "channel", error="channel_not_found")
+        ts = _require(params, "message_ts", error="message_not_found")
+        permalink = (
+            f"https://{self.team_domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+        )
+        return {"channel": channel, "permalink": permalink}
+
+    def _views_publish(self, params: dict[str, Any]) -> dict[str, Any]:
+        user_id = _require(params, "user_id", error="invalid_arguments")
+        view = params.get("view")
+        if isinstance(view, str):
+            try:
+                view = json.loads(view)
+            except ValueError as exc:
+                raise _SlackError("invalid_arguments") from exc
+        if not isinstance(view, dict) or view.get("type") != "home":
+            raise _SlackError("invalid_arguments")
+        previous = self._home_views.get(user_id)
+        # Slack keeps one Home view per user, so republishing reuses its id.
+        view_id = previous["id"] if previous is not None else self._new_id("V")
+        published: dict[str, Any] = {
+            "team_id": self.team_id,
+            "type": "home",
+            "blocks": [],
+            "private_metadata": "",
+            "callback_id": "",
+            "external_id": "",
+            "app_id": self.app_id,
+            "bot_id": self.bot_id,
+            **copy.deepcopy(view),
+        }
+        published["id"] = view_id
+        published["hash"] = f"{time.time():.6f}.{view_id}"
+        self._home_views[user_id] = published
+        return {"view": copy.deepcopy(published)}
+
+    def _files_get_upload_url_external(self, params: dict[str, Any]) -> dict[str, Any]:
+        filename = _require(params, "filename", error="invalid_arguments")
+        try:
+            length = int(_require(params, "length", error="invalid_arguments"))
+        except ValueError as exc:
+            raise _SlackError("invalid_arguments") from exc
+        file_id = self._new_id("F")
+        self._files[file_id] = UploadedFile(id=file_id, filename=filename, length=length)
+        return {"upload_url": f"{self.url_root}/upload/{file_id}", "file_id": file_id}
+
+    def _files_complete_upload_external(self, params: dict[str, Any]) -> dict[str, Any]:
+        items = params.get("files")
+        if isinstance(items, str):
+            try:
+                items = json.loads(items)
+            except ValueError as exc:
+                raise _SlackError("invalid_arguments") from exc
+        if not isinstance(items, list) or not items:
+            raise _SlackError("invalid_arguments")
+        channel_id = _str_or_none(params.get("channel_id"))
+        channels = [channel_id] if channel_id else _csv(params.get("channels"))
+        completed = []
+        for item in items:
+            upload = self._files.get(str(item.get("id"))) if isinstance(item, dict) else None
+            if upload is None or upload.content is None:
+                raise _SlackError("file_not_found")
+            completed.append((upload, item))
+        answer = []
+        for upload, item in completed:
+            upload.title = _str_or_none(item.get("title")) or upload.filename
+            upload.channels = list(channels)
+            upload.initial_comment = _str_or_none(params.get("initial_comment"))
+            upload.thread_ts = _str_or_none(params.get("thread_ts"))
+            upload.completed = True
+            answer.append(
+                {
+                    "id": upload.id,
+                    "name": upload.filename,
+                    "title": upload.title,
+                    "size": len(upload.content or b""),
+                    "user": self.bot_user_id,
+                    "channels": list(channels),
+                    "permalink": (
+                        f"https://{self.team_domain}.slack.com/files/"
+                        f"{self.bot_user_id}/{upload.id}/{upload.filename}"
+                    ),
+                }
+            )
+        return {"files": answer}
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    # Benchmarks open many connections at once; the default backlog of 5 would make the
+    # kernel drop SYNs and add one-second retransmit stalls to the measurements.
+    request_queue_size = 128
+
+    def __init__(self, standin: StandinSlack) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.standin = standin
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    server_version = "StandinSlack/1.0"
+
+    def do_GET(self) -> None:
+        self._respond()
+
+    def do_POST(self) -> None:
+        self._respond()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        # calls() is the record; access logs would only bury test output.
+        return
+
+    def _respond(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        standin = self.server.standin
+        reply = standin._serve(self.command, self.path, headers, body)
+        if reply.delay > 0:
+            standin._stopping.wait(reply.delay)
+        # A client that timed out on a delayed answer has hung up; that is its business.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.send_response(reply.status)
+            for name, value in reply.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(reply.body)))
+            self.end_headers()
+            self.wfile.write(reply.body)
+
+
+def _decode_params(content_type: str, body: bytes, query: str) -> dict[str, Any]:
+    params: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True))
+    if not body:
+        return params
+    mime = content_type.partition(";")[0].strip().lower()
+    if mime == "application/json":
+        try:
+            decoded = json.loads(body)
+        except ValueError as exc:
+            raise _SlackError("invalid_json") from exc
+        if not isinstance(decoded, dict):
+            raise _SlackError("invalid_json")
+        params.update(decoded)
+    elif mime == "multipart/form-data":
+        params.update(_decode_multipart(content_type, body))
+    else:
+        params.update(parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True))
+    return params
+
+
+def _decode_multipart(content_type: str, body: bytes) -> dict[str, Any]:
+    head = b"Content-Type: " + content_type.encode("latin-1") + b"\r\n\r\n"
+    message: Message = BytesParser(policy=HTTP).parsebytes(head + body)
+    fields: dict[str, Any] = {}
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            continue
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        # File parts keep their bytes; plain fields read like form values.
+        fields[name] = data if part.get_filename() else data.decode("utf-8", errors="replace")
+    return fields
+
+
+def _bearer_token(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip() or None
+
+
+def _str_or_none(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    return str(value)
+
+
+def _require(params: dict[str, Any], name: str, *, error: str) -> str:
+    value = _str_or_none(params.get(name))
+    if value is None:
+        raise _SlackError(error)
+    return value
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or value == 1 or str(value).lower() in ("1", "true")
+
+
+def _csv(value: Any) -> list[str]:
+    if isinstance(value, list):
+        return [str(v) for v in value if v]
+    if not value:
+        return []
+    return [part.strip() for part in str(value).split(",") if part.strip()]
+
+
+def _maybe_json(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+def _normalize(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _tz_label(tz: str, offset: int) -> str:
+    if tz in _TZ_LABELS:
+        return _TZ_LABELS[tz]
+    sign_char = "+" if offset >= 0 else "-"
+    hours, minutes = divmod(abs(offset) // 60, 60)
+    return f"UTC{sign_char}{hours:02d}:{minutes:02d}"
+
+
+def _describe(call: Call) -> str:
+    return call.method if call.ok else f"{call.method} ({call.status} {call.error})"
+
+
+# -- playing Slack towards the app -------------------------------------------------------------
+
+
+def sign(secret: str, body: bytes, timestamp: int | None = None) -> dict[str, str]:
+    """Headers Slack would send with ``body``: v0 HMAC-SHA256 over ``v0:{timestamp}:{body}``."""
+    ts = int(time.time()) if timestamp is None else timestamp
+    base = b"v0:" + str(ts).encode() + b":" + body
+    digest = hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": str(ts), "X-Slack-Signature": f"v0={digest}"}
+
+
+_sign = sign  # SlackToApp.post_raw has a ``sign`` flag that shadows the function.
+
+
+@dataclass(frozen=True)
+class Response:
+    """What the app answered; header names are lower-cased."""
+
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class SlackToApp:
+    """Sends what Slack would send to the app's request URL (``base_url``, e.g. /slack/events)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        signing_secret: str,
+        standin: StandinSlack | None = None,
+        *,
+        timeout: float = 10.0,
+    ) -> None:
+        self.base_url = base_url
+        self.signing_secret = signing_secret
+        self.standin = standin
+        self.timeout = timeout
+
+    @property
+    def _bot_user_id(self) -> str:
+        return self.standin.bot_user_id if self.standin is not None else "UKRING"
+
+    @property
+    def _app_id(self) -> str:
+        return self.standin.app_id if self.standin is not None else "A0001"
+
+    def post_raw(
+        self,
+        body: bytes,
+        content_type: str,
+        headers: dict[str, str] | None = None,
+        *,
+        sign: bool = True,
+        timestamp: int | None = None,
+    ) -> Response:
+        """POST ``body``; ``headers`` win over the computed ones, so tests can forge them."""
+        sent = {
+            "Content-Type": content_type,
+            "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
+        }
+        if sign:
+            sent.update(_sign(self.signing_secret, body, timestamp))
+        sent.update(headers or {})
+        request = urllib.request.Request(self.base_url, data=body, headers=sent, method="POST")
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as answer:
+                return Response(
+                    answer.status, _lower_headers(answer.headers.items()), answer.read()
+                )
+        except urllib.error.HTTPError as exc:
+            with exc:
+                return Response(exc.code, _lower_headers(exc.headers.items()), exc.read())
+
+    def post_event(
+        self,
+        event: dict[str, Any],
+        *,
+        team_id: str = "T0001",
+        event_id: str | None = None,
+        retry_num: int | None = None,
+        retry_reason: str = "http_timeout",
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        envelope = {
+            "token": "kring-verification-token",
+            "team_id": team_id,
+            "api_app_id": self._app_id,
+            "event": event,
+            "type": "event_callback",
+            "event_id": event_id if event_id is not None else new_event_id(),
+            "event_time": int(time.time()),
+            "authorizations": [
+                {
+                    "enterprise_id": None,
+                    "team_id": team_id,
+                    "user_id": self._bot_user_id,
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
+            ],
+            "is_ext_shared_channel": False,
+        }
+        extra: dict[str, str] = {}
+        if retry_num is not None:
+            extra["X-Slack-Retry-Num"] = str(retry_num)
+            extra["X-Slack-Retry-Reason"] = retry_reason
+        extra.update(headers or {})
+        return self.post_raw(json.dumps(envelope).encode(), "application/json", extra)
+
+    def command(
+        self,
+        text: str,
+        *,
+        user_id: str = "U0001",
+        user_name: str = "ann",
+        command: str = "/kring",
+        channel_id: str = "C0001",
+        team_id: str = "T0001",
+        response_url: str | None = None,
+        trigger_id: str = "13345224609.738474920.8088930838d88f008e0",
+    ) -> Response:
+        if response_url is None:
+            response_url = (
+                self.standin.new_response_url()
+                if self.standin is not None
+                else "https://hooks.slack.com/commands/T0001/1/standin"
+            )
+        form = {
+            "token": "kring-verification-token",
+            "team_id": team_id,
+            "team_domain": self.standin.team_domain if self.standin is not None else "kring-test",
+            "channel_id": channel_id,
+            "channel_name": self._channel_name(channel_id),
+            "user_id": user_id,
+            "user_name": user_name,
+            "command": command,
+            "text": text,
+            "api_app_id": self._app_id,
+            "is_enterprise_install": "false",
+            "response_url": response_url,
+            "trigger_id": trigger_id,
+        }
+        return self.post_raw(urlencode(form).encode(), "application/x-www-form-urlencoded")
+
+    def action(self, payload: dict[str, Any]) -> Response:
+        """Any interactivity payload (block_actions, view_submission ...), form-encoded."""
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        return self.post_raw(body, "application/x-www-form-urlencoded")
+
+    def url_verification(self, challenge: str) -> Response:
+        body = {
+            "token": "kring-verification-token",
+            "challenge": challenge,
+            "type": "url_verification",
+        }
+        return self.post_raw(json.dumps(body).encode(), "application/json")
+
+    def _channel_name(self, channel_id: str) -> str:
+        if channel_id.startswith("D"):
+            return "directmessage"
+        if self.standin is not None:
+            with self.standin._lock:
+                known = self.standin._channels.get(channel_id)
+            if known is not None:
+                return str(known["name"])
+        return "general"
+
+
+def new_event_id() -> str:
+    return "Ev" + uuid.uuid4().hex[:12].upper()
+
+
+def _lower_headers(items: Iterable[tuple[str, str]]) -> dict[str, str]:
+    return {name.lower(): value for name, value in items}
