@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 
 from bot.i18n import language_for, t
 from handlers import lookups
-from handlers.commands import show
+from handlers.calls import show
 from handlers.deps import Deps
 from handlers.digest_commands import digest_reply
 from storage.digests import get_settings, save_settings

@@ -3,70 +3,25 @@
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from sqlalchemy.orm import Session
 
 from bot.i18n import join, language_for, t
 from handlers import lookups
+from handlers.calls import Asker, Call, Reply, Subcommand, show
 from handlers.deps import Deps
 from handlers.digest_commands import digest_now, digest_reply, is_digest_now
 from handlers.payloads import clean_text
+from handlers.targets import resolve_targets, shorten, tokens
 from storage.follows import Target, follow, following, unfollow
 from storage.people import get_people
-from storage.text import TAG_MAX, normalize_tag
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 2000
 MAX_TARGETS = 25
-TOKEN = re.compile(r"<[^<>]*>|[^\s,<>]+")
-USER_REF = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
-CHANNEL_REF = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|([^>]*))?>$")
-
-
-@dataclass(frozen=True)
-class Asker:
-    """Who asked, in which workspace, and the language to answer in."""
-
-    team_id: str
-    user_id: str
-    lang: str = "en"
-
-
-@dataclass
-class Reply:
-    """An answer: mrkdwn text, optionally with Block Kit blocks."""
-
-    text: str
-    blocks: list[dict[str, Any]] | None = None
-
-
-@dataclass
-class Call:
-    """One command being answered: everything a subcommand needs, as plain values."""
-
-    deps: Deps
-    client: WebClient
-    session: Session
-    asker: Asker
-    args: list[str] = field(default_factory=list)
-
-    def t(self, key: str, /, **values: object) -> str:
-        return t(key, self.asker.lang, **values)
-
-
-Subcommand = Callable[[Call], Reply]
-
-
-def tokens(text: str) -> list[str]:
-    """Split command text into words, keeping Slack's `<…>` references whole."""
-    return TOKEN.findall(text)
 
 
 # --- help ------------------------------------------------------------------------------------
@@ -85,98 +40,6 @@ def cmd_help(call: Call) -> Reply:
 
 
 # --- follow / unfollow / following ---------------------------------------------------------------
-@dataclass
-class Resolved:
-    targets: list[Target] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-
-def resolve_targets(call: Call, words: list[str], *, checking_people: bool) -> Resolved:
-    """Turn command words into follow targets, collecting a sentence for each word refused."""
-    out = Resolved()
-    user_ids: list[str] = []
-    unnamed_channels: list[str] = []
-    for word in words:
-        if m := USER_REF.match(word):
-            user_ids.append(m.group(1))
-        elif m := CHANNEL_REF.match(word):
-            name = (m.group(2) or "").strip()
-            tag = normalize_tag(name) if name else None
-            if tag:
-                out.targets.append(Target("tag", tag))
-            else:
-                unnamed_channels.append(m.group(1))
-        elif word.startswith("#"):
-            body = word.lstrip("#")
-            tag = normalize_tag(word)
-            if tag:
-                out.targets.append(Target("tag", tag))
-            elif len(body) > TAG_MAX:
-                out.problems.append(
-                    call.t("target.tag_too_long", tag_start=body[:20], limit=TAG_MAX)
-                )
-            else:
-                out.problems.append(call.t("target.bad_tag", token=_shorten(word)))
-        elif word.startswith("@") and len(word) > 1:
-            out.problems.append(call.t("target.unknown_name", token=_shorten(word)))
-        else:
-            out.problems.append(call.t("target.not_understood", token=_shorten(word)))
-    if unnamed_channels:
-        now = call.deps.clock()
-        names = lookups.channel_names(
-            session=call.session,
-            client=call.client,
-            team_id=call.asker.team_id,
-            channel_ids=unnamed_channels,
-            now=now,
-        )
-        for cid in unnamed_channels:
-            tag = normalize_tag(names.get(cid, ""))
-            if tag:
-                out.targets.append(Target("tag", tag))
-            else:
-                out.problems.append(call.t("target.channel_unknown"))
-    if user_ids:
-        _resolve_people(call, user_ids, out, checking=checking_people)
-    return out
-
-
-def _resolve_people(call: Call, user_ids: list[str], out: Resolved, *, checking: bool) -> None:
-    if not checking:
-        out.targets += [Target("person", uid) for uid in user_ids]
-        return
-    found = lookups.people(
-        session=call.session,
-        client=call.client,
-        team_id=call.asker.team_id,
-        user_ids=user_ids,
-        now=call.deps.clock(),
-    )
-    for uid in dict.fromkeys(user_ids):
-        person = found.get(uid)
-        mention = f"<@{uid}>"
-        if uid == call.asker.user_id:
-            out.problems.append(call.t("target.self"))
-        elif person is None:
-            out.problems.append(call.t("target.unknown_user", user=mention))
-        elif person.deleted:
-            out.problems.append(call.t("target.deactivated", user=mention))
-        elif person.is_bot:
-            out.problems.append(call.t("target.bot", user=mention))
-        else:
-            out.targets.append(Target("person", uid))
-
-
-def _shorten(word: str, limit: int = 40) -> str:
-    word = word.replace("`", "'")
-    return word if len(word) <= limit else word[: limit - 1] + "…"
-
-
-def show(target: Target) -> str:
-    """How a target reads in Slack: a live mention for people, #tag for tags."""
-    return f"<@{target.value}>" if target.kind == "person" else f"#{target.value}"
-
-
 def _too_many(call: Call) -> Reply | None:
     if len(call.args) > MAX_TARGETS:
         return Reply(call.t("error.too_many_targets", limit=MAX_TARGETS))
@@ -292,7 +155,7 @@ def run_command(deps: Deps, client: WebClient, *, team_id: str, user_id: str, te
         name = words[0].lower()
         name = ALIASES.get(name, name)
         if name not in SUBCOMMANDS:
-            unknown = t("error.unknown_command", asker.lang, command=_shorten(words[0]))
+            unknown = t("error.unknown_command", asker.lang, command=shorten(words[0]))
             return Reply(unknown + "\n\n" + help_text(asker.lang))
         implementation, usage_key = SUBCOMMANDS[name]
         args = words[1:]

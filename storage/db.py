@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,6 +19,12 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 T = TypeVar("T")
 
 
+def _safe_exp(x: float | None) -> float | None:
+    if x is None:
+        return None
+    return math.exp(min(x, 700.0))
+
+
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     """Create an engine; SQLite gets WAL, a busy timeout, foreign keys and write-ahead locking."""
     if url.startswith("sqlite"):
@@ -26,6 +34,8 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
             # Let SQLAlchemy's "begin" event own transactions (pysqlite's own is too lazy).
             dbapi_conn.isolation_level = None
+            # PostgreSQL has exp(); SQLite only with optional math functions compiled in.
+            dbapi_conn.create_function("exp", 1, _safe_exp, deterministic=True)
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
@@ -50,17 +60,30 @@ def make_sessions(engine: Engine) -> sessionmaker[Session]:
 
 
 def insert_ignore(engine_or_session: Engine | Session, model: type[Base]) -> Insert:
-    """An INSERT that silently skips rows whose unique key already exists (both dialects)."""
+    """An INSERT that silently skips rows whose unique key already exists (both dialects).
+
+    The statement targets the model's table, so ``session.execute`` runs it as plain Core
+    (not the ORM bulk-insert path, which costs about a millisecond more per event on ingest)
+    and, unlike ORM statements, it does not autoflush: flush pending objects first. Parameter
+    keys are column names. The statement is built once per dialect and model; it is immutable
+    (``.values()``/``.returning()`` return new statements), so sharing it is safe.
+    """
     bind = (
         engine_or_session.get_bind()
         if isinstance(engine_or_session, Session)
         else engine_or_session
     )
+    return _insert_ignore(bind.dialect.name, model)
+
+
+@functools.cache
+def _insert_ignore(dialect: str, model: type[Base]) -> Insert:
+    table: Any = model.__table__
     stmt: Any
-    if bind.dialect.name == "postgresql":
-        stmt = postgresql.insert(model).on_conflict_do_nothing()
+    if dialect == "postgresql":
+        stmt = postgresql.insert(table).on_conflict_do_nothing()
     else:
-        stmt = sqlite.insert(model).on_conflict_do_nothing()
+        stmt = sqlite.insert(table).on_conflict_do_nothing()
     result: Insert = stmt
     return result
 

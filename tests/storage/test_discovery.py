@@ -1,0 +1,161 @@
+"""Experts, trending tags, profiles and suggestions, on both databases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.discovery import department_of, experts, follower_ids, profile, suggest, trending
+from storage.follows import Target, follow
+from storage.people import Profile, upsert_profile
+from storage.posts import NewPost, record_post, set_reaction
+
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+seq = iter(range(1, 1_000_000))
+
+
+def post(s: Session, user: str, tags: set[str], *, days_ago: float = 1, reactions: int = 0) -> str:
+    stamp = f"{(NOW - timedelta(days=days_ago)).timestamp():.0f}.{next(seq):06d}"
+    record_post(
+        session=s,
+        post=NewPost("T1", "C1", stamp, user, "text", tags=frozenset(tags)),
+    )
+    for i in range(reactions):
+        set_reaction(
+            session=s,
+            team_id="T1",
+            channel_id="C1",
+            ts=stamp,
+            user_id=f"UR{i}",
+            name="+1",
+            present=True,
+        )
+    return stamp
+
+
+def person(
+    s: Session, uid: str, title: str = "", *, deleted: bool = False, bot: bool = False
+) -> None:
+    upsert_profile(
+        session=s,
+        team_id="T1",
+        profile=Profile(uid, name=uid.lower(), title=title, deleted=deleted, is_bot=bot),
+        now=NOW,
+    )
+
+
+def test_experts_weigh_engagement_and_recency(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as s:
+        for uid in ("UOLD", "UNEW", "UPOP", "UGONE"):
+            person(s, uid, deleted=uid == "UGONE")
+        for _ in range(3):
+            post(s, "UOLD", {"design"}, days_ago=400)  # many, but long ago
+        post(s, "UNEW", {"design"}, days_ago=2)
+        post(s, "UPOP", {"design"}, days_ago=2, reactions=5)
+        post(s, "UGONE", {"design"}, days_ago=1, reactions=9)
+        post(s, "UNEW", {"other"}, days_ago=1, reactions=50)
+    with sessions.begin() as s:
+        ranked = experts(session=s, team_id="T1", tag="design", now=NOW)
+    assert [e.user_id for e in ranked] == ["UPOP", "UNEW", "UOLD"]
+    assert ranked[0].reactions == 5
+
+
+def test_trending_prefers_growth_over_size(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as s:
+        for _ in range(20):
+            post(s, "U1", {"big"}, days_ago=2)
+            post(s, "U1", {"big"}, days_ago=9)
+        for _ in range(6):
+            post(s, "U1", {"rising"}, days_ago=2)
+        post(s, "U1", {"falling"}, days_ago=2)
+        for _ in range(5):
+            post(s, "U1", {"falling"}, days_ago=10)
+    with sessions.begin() as s:
+        trends = trending(session=s, team_id="T1", now=NOW, days=7)
+    assert [t.tag for t in trends] == ["rising"]
+    assert (trends[0].current, trends[0].previous) == (6, 0)
+
+
+def test_suggestions_cross_departments_and_skip_the_excluded(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions.begin() as s:
+        person(s, "UME", "Designer, Design")
+        person(s, "UFRIEND", "Designer, Design")
+        person(s, "USALES", "Account manager, Sales")
+        person(s, "UDESIGN", "Illustrator, Design")
+        person(s, "UBOT", bot=True)
+        person(s, "UGONE", deleted=True)
+        person(s, "UMUTED", "Engineer, Engineering")
+        follow(
+            session=s,
+            team_id="T1",
+            follower_id="UME",
+            targets=[Target("tag", "release"), Target("person", "UFRIEND")],
+            now=NOW,
+        )
+        for uid in ("USALES", "UDESIGN", "UBOT", "UGONE", "UMUTED"):
+            post(s, uid, {"release"}, days_ago=3)
+        post(s, "UFRIEND", {"release"}, days_ago=3)
+    with sessions.begin() as s:
+        found = suggest(session=s, team_id="T1", user_id="UME", now=NOW, muted_people={"UMUTED"})
+    assert [x.user_id for x in found] == ["USALES", "UDESIGN"]
+    assert found[0].other_department and found[0].tag == "release"
+
+
+def test_followed_by_people_you_follow_counts(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as s:
+        for uid in ("UME", "UA", "UB", "UTARGET"):
+            person(s, uid)
+        follow(
+            session=s,
+            team_id="T1",
+            follower_id="UME",
+            targets=[Target("person", "UA"), Target("person", "UB")],
+            now=NOW,
+        )
+        for uid in ("UA", "UB"):
+            follow(
+                session=s,
+                team_id="T1",
+                follower_id=uid,
+                targets=[Target("person", "UTARGET")],
+                now=NOW,
+            )
+    with sessions.begin() as s:
+        [found] = suggest(session=s, team_id="T1", user_id="UME", now=NOW)
+    assert (found.user_id, found.followed_by) == ("UTARGET", 2)
+
+
+def test_profile_shows_tags_counts_posts_and_mutual_follows(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions.begin() as s:
+        for uid in ("UME", "UANN", "UBOB"):
+            person(s, uid)
+        post(s, "UANN", {"design", "ux"}, days_ago=2)
+        post(s, "UANN", {"design"}, days_ago=1)
+        follow(
+            session=s, team_id="T1", follower_id="UANN", targets=[Target("person", "UBOB")], now=NOW
+        )
+        follow(
+            session=s,
+            team_id="T1",
+            follower_id="UME",
+            targets=[Target("person", "UBOB"), Target("person", "UANN")],
+            now=NOW,
+        )
+    with sessions.begin() as s:
+        seen = profile(session=s, team_id="T1", user_id="UANN", viewer_id="UME")
+        assert seen.top_tags == [("design", 2), ("ux", 1)]
+        assert (seen.followers, seen.following) == (1, 1)
+        assert len(seen.recent) == 2 and seen.recent[0].posted_at > seen.recent[1].posted_at
+        assert seen.mutual == ["UBOB"]
+        assert sorted(follower_ids(session=s, team_id="T1", user_id="UBOB")) == ["UANN", "UME"]
+
+
+def test_department_comes_from_the_title() -> None:
+    assert department_of("Backend engineer, Engineering") == "engineering"
+    assert department_of("Sales") == "sales"
+    assert department_of("") == ""
