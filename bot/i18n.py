@@ -169,6 +169,9 @@ EN: dict[str, str] = {
     ),
     "digest.dm.pause_confirm": "Pause",
     "digest.dm.pause_deny": "Keep them",
+    # --- discovery: who, trending, profile, suggest, followers (EN) ---
+    # --- home tab and welcome (EN) ---
+    # --- mute, language (EN) ---
     "list.and": " and ",
 }
 
@@ -317,6 +320,9 @@ NL: dict[str, str] = {
     ),
     "digest.dm.pause_confirm": "Pauzeren",
     "digest.dm.pause_deny": "Niet pauzeren",
+    # --- discovery: who, trending, profile, suggest, followers (NL) ---
+    # --- home tab and welcome (NL) ---
+    # --- mute, language (NL) ---
     "list.and": " en ",
 }
 
