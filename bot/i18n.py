@@ -172,6 +172,32 @@ EN: dict[str, str] = {
     # --- discovery: who, trending, profile, suggest, followers (EN) ---
     # --- home tab and welcome (EN) ---
     # --- mute, language (EN) ---
+    "usage.mute": (
+        "Mute people or tags you don't want to see: `/kring mute @person #tag`. They never appear "
+        "in your digests or suggestions, even through another tag you follow."
+    ),
+    "usage.unmute": "Unmute: `/kring unmute @person #tag`.",
+    "usage.language": "Choose Kring's language: `/kring language en`, `nl`, or `auto` (your Slack language).",
+    "help.mute": "`/kring mute @person #tag` — never see them in digests or suggestions; `/kring unmute` undoes it",
+    "help.language": "`/kring language en|nl|auto` — the language Kring speaks to you",
+    "error.nothing_to_mute": "Tell me whom or what to mute, e.g. `/kring mute @ann #lunch`.",
+    "error.nothing_to_unmute": "Tell me whom or what to unmute, e.g. `/kring unmute #lunch`.",
+    "mute.done": "Muted {targets}: they won't appear in your digests or suggestions.",
+    "mute.already": "You had already muted {targets}.",
+    "mute.self": "You can't mute yourself.",
+    "unmute.done": "Unmuted {targets}.",
+    "unmute.not_muted": "You hadn't muted {targets}.",
+    "mute.list": "*Muted:* {targets}",
+    "language.set": "Done: Kring now speaks English to you.",
+    "language.auto": "Done: Kring follows your Slack language ({language}).",
+    "language.current": "Kring speaks {language} to you ({how}). Change it with `/kring language en`, `nl` or `auto`.",
+    "language.how.chosen": "your choice",
+    "language.how.auto": "from your Slack language",
+    "language.unknown": "I speak English (`en`) and Dutch (`nl`); `auto` follows your Slack language. `{bad}` isn't one of them.",
+    "language.name.en": "English",
+    "language.name.nl": "Dutch",
+    "action.unfollowed": "You no longer follow {target}.",
+    "action.muted": "Muted {target}: they won't appear in your digests or suggestions.",
     "list.and": " and ",
 }
 
@@ -323,14 +349,42 @@ NL: dict[str, str] = {
     # --- discovery: who, trending, profile, suggest, followers (NL) ---
     # --- home tab and welcome (NL) ---
     # --- mute, language (NL) ---
+    "usage.mute": (
+        "Demp mensen of tags die je niet wilt zien: `/kring mute @persoon #tag`. Ze komen nooit in "
+        "je overzichten of suggesties, ook niet via een andere tag die je volgt."
+    ),
+    "usage.unmute": "Dempen opheffen: `/kring unmute @persoon #tag`.",
+    "usage.language": "Kies Kring's taal: `/kring language en`, `nl`, of `auto` (je Slack-taal).",
+    "help.mute": "`/kring mute @persoon #tag` — zie ze nooit in overzichten of suggesties; `/kring unmute` draait het terug",
+    "help.language": "`/kring language en|nl|auto` — de taal waarin Kring met je praat",
+    "error.nothing_to_mute": "Zeg wie of wat je wilt dempen, bijv. `/kring mute @ann #lunch`.",
+    "error.nothing_to_unmute": "Zeg wie of wat je niet meer wilt dempen, bijv. `/kring unmute #lunch`.",
+    "mute.done": "{targets} gedempt: ze verschijnen niet in je overzichten of suggesties.",
+    "mute.already": "Je had {targets} al gedempt.",
+    "mute.self": "Jezelf dempen kan niet.",
+    "unmute.done": "{targets} niet meer gedempt.",
+    "unmute.not_muted": "Je had {targets} niet gedempt.",
+    "mute.list": "*Gedempt:* {targets}",
+    "language.set": "Klaar: Kring praat nu Nederlands met je.",
+    "language.auto": "Klaar: Kring volgt je Slack-taal ({language}).",
+    "language.current": "Kring praat {language} met je ({how}). Wijzig het met `/kring language en`, `nl` of `auto`.",
+    "language.how.chosen": "jouw keuze",
+    "language.how.auto": "volgens je Slack-taal",
+    "language.unknown": "Ik spreek Engels (`en`) en Nederlands (`nl`); `auto` volgt je Slack-taal. `{bad}` is geen van beide.",
+    "language.name.en": "Engels",
+    "language.name.nl": "Nederlands",
+    "action.unfollowed": "Je volgt {target} niet meer.",
+    "action.muted": "{target} gedempt: ze verschijnen niet in je overzichten of suggesties.",
     "list.and": " en ",
 }
 
 CATALOG: Mapping[str, Mapping[str, str]] = {"en": EN, "nl": NL}
 
 
-def language_for(locale: str | None) -> str:
-    """Map a Slack locale such as ``nl-NL`` to one of Kring's languages."""
+def language_for(locale: str | None, override: str | None = None) -> str:
+    """The language to use: the person's own choice, else their Slack locale (``nl-NL``)."""
+    if override is not None and override in CATALOG:
+        return override
     if locale:
         lang = locale.replace("_", "-").split("-", 1)[0].lower()
         if lang in CATALOG:

@@ -41,7 +41,7 @@ def _who(body: dict[str, Any]) -> tuple[str, str]:
 def _lang(deps: Deps, team_id: str, user_id: str) -> str:
     with deps.sessions() as session:
         person = get_people(session=session, team_id=team_id, user_ids=[user_id]).get(user_id)
-        return language_for(person.locale if person else None)
+        return language_for(person.locale, person.language) if person else "en"
 
 
 def _confirm(respond: Respond, text: str) -> None:

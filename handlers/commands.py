@@ -14,6 +14,7 @@ from handlers.calls import Asker, Call, Reply, Subcommand, show
 from handlers.deps import Deps
 from handlers.digest_commands import digest_now, digest_reply, is_digest_now
 from handlers.payloads import clean_text
+from handlers.preferences import PREFERENCE_SUBCOMMANDS
 from handlers.targets import resolve_targets, shorten, tokens
 from storage.follows import Target, follow, following, unfollow
 from storage.people import get_people
@@ -25,7 +26,15 @@ MAX_TARGETS = 25
 
 
 # --- help ------------------------------------------------------------------------------------
-HELP_KEYS = ("help.follow", "help.unfollow", "help.following", "help.digest", "help.help")
+HELP_KEYS = (
+    "help.follow",
+    "help.unfollow",
+    "help.following",
+    "help.digest",
+    "help.mute",
+    "help.language",
+    "help.help",
+)
 
 
 def help_text(lang: str) -> str:
@@ -128,6 +137,7 @@ SUBCOMMANDS: dict[str, tuple[Subcommand, str]] = {
     "unfollow": (cmd_unfollow, "usage.unfollow"),
     "following": (cmd_following, "usage.following"),
     "digest": (cmd_digest, "usage.digest"),
+    **PREFERENCE_SUBCOMMANDS,
 }
 ALIASES = {
     "volg": "follow",
@@ -135,6 +145,8 @@ ALIASES = {
     "volgend": "following",
     "hulp": "help",
     "overzicht": "digest",
+    "demp": "mute",
+    "taal": "language",
 }
 
 
@@ -146,7 +158,9 @@ def run_command(deps: Deps, client: WebClient, *, team_id: str, user_id: str, te
         person = lookups.people(
             session=session, client=client, team_id=team_id, user_ids=[user_id], now=deps.clock()
         ).get(user_id)
-        asker = Asker(team_id, user_id, language_for(person.locale if person else None))
+        asker = Asker(
+            team_id, user_id, language_for(person.locale, person.language) if person else "en"
+        )
         if len(text) > MAX_TEXT:
             return Reply(t("error.too_long", asker.lang, length=len(text), limit=MAX_TEXT))
         words = tokens(text)
@@ -191,7 +205,7 @@ def asker_language(deps: Deps, team_id: str, user_id: str) -> str:
     except Exception:
         return "en"
     person = people.get(user_id)
-    return language_for(person.locale if person else None)
+    return language_for(person.locale, person.language) if person else "en"
 
 
 def handle_kring_command(deps: Deps, *, ack: Ack, body: dict[str, Any], client: WebClient) -> None:

@@ -16,7 +16,8 @@ from storage.models import Follow
 Kind = Literal["person", "tag"]
 
 
-def _kind(value: str) -> Kind:
+def as_kind(value: str) -> Kind:
+    """A stored kind as the Literal type (anything unknown reads as a tag)."""
     return "person" if value == "person" else "tag"
 
 
@@ -83,7 +84,7 @@ def _existing(
             tuple_(Follow.kind, Follow.target).in_([(t.kind, t.value) for t in targets]),
         )
     )
-    return {Target(_kind(kind), value) for kind, value in rows}
+    return {Target(as_kind(kind), value) for kind, value in rows}
 
 
 def following(*, session: Session, team_id: str, follower_id: str) -> list[Target]:
@@ -93,7 +94,7 @@ def following(*, session: Session, team_id: str, follower_id: str) -> list[Targe
         .where(Follow.team_id == team_id, Follow.follower_id == follower_id)
         .order_by(Follow.kind, Follow.target)
     )
-    return [Target(_kind(kind), value) for kind, value in rows]
+    return [Target(as_kind(kind), value) for kind, value in rows]
 
 
 def followers(*, session: Session, team_id: str, user_id: str) -> list[str]:

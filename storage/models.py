@@ -77,6 +77,8 @@ class Person(Base):
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     is_owner: Mapped[bool] = mapped_column(Boolean, default=False)
+    # 'en' or 'nl' chosen with `/kring language`; None follows the Slack locale.
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     # None while only the id is known (seen in a post, profile not fetched yet).
     fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
@@ -249,3 +251,15 @@ class Permalink(Base):
     channel_id: Mapped[str] = mapped_column(ID, primary_key=True)
     ts: Mapped[str] = mapped_column(ID, primary_key=True)
     url: Mapped[str] = mapped_column(String(512))
+
+
+class Mute(Base):
+    """Someone a person muted, or a tag: never in their digests or suggestions."""
+
+    __tablename__ = "mutes"
+
+    team_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    user_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    target: Mapped[str] = mapped_column(String(80), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

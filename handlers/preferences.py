@@ -1,0 +1,93 @@
+"""`/kring mute`, `/kring unmute` and `/kring language`."""
+
+from __future__ import annotations
+
+from bot.i18n import LANGUAGES, join, language_for, t
+from handlers.calls import Call, Reply, Subcommand, show
+from handlers.targets import resolve_targets
+from storage.follows import Target
+from storage.models import Person
+from storage.mutes import mute, muted, unmute
+
+MAX_TARGETS = 25
+
+
+def _listing(call: Call, targets: list[Target]) -> str:
+    return join([show(x) for x in targets], call.asker.lang)
+
+
+def cmd_mute(call: Call) -> Reply:
+    if not call.args:
+        current = muted(
+            session=call.session, team_id=call.asker.team_id, user_id=call.asker.user_id
+        )
+        text = call.t("error.nothing_to_mute")
+        if current:
+            text += "\n" + call.t("mute.list", targets=_listing(call, current))
+        return Reply(text)
+    if len(call.args) > MAX_TARGETS:
+        return Reply(call.t("error.too_many_targets", limit=MAX_TARGETS))
+    # Muting a deactivated person or a bot is harmless, so people are not checked with Slack.
+    resolved = resolve_targets(call, call.args, checking_people=False)
+    problems = list(resolved.problems)
+    targets = [x for x in resolved.targets if x != Target("person", call.asker.user_id)]
+    if len(targets) < len(resolved.targets):
+        problems.append(call.t("mute.self"))
+    new, already = mute(
+        session=call.session,
+        team_id=call.asker.team_id,
+        user_id=call.asker.user_id,
+        targets=targets,
+        now=call.deps.clock(),
+    )
+    lines = [call.t("mute.done", targets=_listing(call, new))] if new else []
+    if already:
+        lines.append(call.t("mute.already", targets=_listing(call, already)))
+    return Reply("\n".join(lines + problems))
+
+
+def cmd_unmute(call: Call) -> Reply:
+    if not call.args:
+        return Reply(call.t("error.nothing_to_unmute"))
+    if len(call.args) > MAX_TARGETS:
+        return Reply(call.t("error.too_many_targets", limit=MAX_TARGETS))
+    resolved = resolve_targets(call, call.args, checking_people=False)
+    gone, absent = unmute(
+        session=call.session,
+        team_id=call.asker.team_id,
+        user_id=call.asker.user_id,
+        targets=resolved.targets,
+    )
+    lines = [call.t("unmute.done", targets=_listing(call, gone))] if gone else []
+    if absent:
+        lines.append(call.t("unmute.not_muted", targets=_listing(call, absent)))
+    return Reply("\n".join(lines + resolved.problems))
+
+
+def cmd_language(call: Call) -> Reply:
+    person = call.session.get(Person, (call.asker.team_id, call.asker.user_id))
+    if person is None:  # run_command fetched the profile; a row exists unless Slack failed
+        person = Person(team_id=call.asker.team_id, user_id=call.asker.user_id)
+        call.session.add(person)
+    if not call.args:
+        lang = call.asker.lang
+        how = "language.how.chosen" if person.language else "language.how.auto"
+        return Reply(
+            call.t("language.current", language=t(f"language.name.{lang}", lang), how=call.t(how))
+        )
+    choice = call.args[0].lower()
+    if choice in LANGUAGES:
+        person.language = choice
+        return Reply(t("language.set", choice))
+    if choice == "auto":
+        person.language = None
+        lang = language_for(person.locale)
+        return Reply(t("language.auto", lang, language=t(f"language.name.{lang}", lang)))
+    return Reply(call.t("language.unknown", bad=choice[:20]))
+
+
+PREFERENCE_SUBCOMMANDS: dict[str, tuple[Subcommand, str]] = {
+    "mute": (cmd_mute, "usage.mute"),
+    "unmute": (cmd_unmute, "usage.unmute"),
+    "language": (cmd_language, "usage.language"),
+}
