@@ -1,4 +1,8 @@
-"""`@Kring …` in a channel runs the same commands as `/kring`, answered in a thread."""
+"""`@Kring …` in a channel runs the same commands as `/kring`, answered in a thread.
+
+Answers that are about the asker alone (what they follow or muted, their settings, their
+suggestions) go to them only, as an ephemeral message: the channel sees what it could see anyway.
+"""
 
 from __future__ import annotations
 
@@ -16,11 +20,63 @@ from storage.events import claim_event
 BOT_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
+# Words of a question around the command ("who knows about #design?", "wie weet iets van #x").
+FILLER = frozenset(
+    [
+        "knows",
+        "know",
+        "about",
+        "on",
+        "of",
+        "in",
+        "is",
+        "are",
+        "an",
+        "a",
+        "expert",
+        "experts",
+        "the",
+        "weet",
+        "weten",
+        "iets",
+        "van",
+        "over",
+        "kent",
+        "kennen",
+        "wat",
+    ]
+)
+PERSONAL = frozenset(
+    {
+        "following",
+        "followers",
+        "mute",
+        "unmute",
+        "digest",
+        "language",
+        "suggest",
+        "follow",
+        "unfollow",
+    }
+)
+
+
 def command_text(text: str, bot_user_id: str | None) -> str:
-    """The command part of a mention: the text without the mentions of Kring itself."""
+    """The command part of a mention: the text without the mentions of Kring itself, and a
+    question such as "who knows about #design?" reduced to its command (`who #design`)."""
     if bot_user_id:
         text = re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", " ", text)
-    return text.strip()
+    words = text.strip().rstrip("?!. ").split()
+    if words and words[0].lower() in ("who", "wie"):
+        rest = [w for w in words[1:] if w.lower() not in FILLER]
+        return " ".join(["who", *rest])
+    return " ".join(words)
+
+
+def is_personal(command: str) -> bool:
+    """Commands whose answer concerns only the asker, so it is not shown to the channel."""
+    first = command.split(maxsplit=1)[0].lower() if command.strip() else ""
+    return first in PERSONAL
 
 
 def handle_app_mention(
@@ -38,18 +94,20 @@ def handle_app_mention(
         first = claim_event(session=session, team_id=team_id, event_id=event_id, now=deps.clock())
     if not first:
         return
-    reply = answer(
-        deps,
-        client,
-        team_id=team_id,
-        user_id=str(user_id),
-        text=command_text(str(event.get("text") or ""), bot_user_id),
-    )
+    command = command_text(str(event.get("text") or ""), bot_user_id)
+    reply = answer(deps, client, team_id=team_id, user_id=str(user_id), text=command)
+    thread_ts = str(event.get("thread_ts") or event.get("ts"))
+    if is_personal(command):
+        client.chat_postEphemeral(
+            channel=str(channel),
+            user=str(user_id),
+            thread_ts=thread_ts,
+            text=reply.text,
+            blocks=reply.blocks,
+        )
+        return
     client.chat_postMessage(
-        channel=str(channel),
-        thread_ts=str(event.get("thread_ts") or event.get("ts")),
-        text=reply.text,
-        blocks=reply.blocks,
+        channel=str(channel), thread_ts=thread_ts, text=reply.text, blocks=reply.blocks
     )
 
 

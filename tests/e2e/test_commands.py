@@ -112,19 +112,20 @@ def test_control_characters_and_huge_text_get_answers(kring: Running) -> None:
     assert "at most 25" in ask(kring, "follow " + " ".join(f"#t{i}" for i in range(30)))
 
 
-def test_mention_runs_the_command_and_answers_in_a_thread(kring: Running) -> None:
+def test_mention_runs_the_command_and_answers_in_the_thread_to_the_asker(kring: Running) -> None:
     assert kring.slack.post_event(event("app_mention"), event_id="EvM1").status == 200
-    posted = kring.standin.wait_for("chat.postMessage")[0].params
-    assert posted["channel"] == "C0GENERAL"
+    posted = kring.standin.wait_for("chat.postEphemeral")[0].params
+    assert (posted["channel"], posted["user"]) == ("C0GENERAL", "U0ANN")
     assert posted["thread_ts"] == "1764317900.001300"
     assert "You now follow #design" in posted["text"]
     assert "#design" in ask(kring, "following")
+    assert kring.standin.calls("chat.postMessage") == []
 
 
 def test_retried_mention_is_answered_once(kring: Running) -> None:
     kring.slack.post_event(event("app_mention"), event_id="EvM2")
     kring.slack.post_event(event("app_mention"), event_id="EvM2", retry_num=1)
-    assert len(kring.standin.calls("chat.postMessage")) == 1
+    assert len(kring.standin.calls("chat.postEphemeral")) == 1
 
 
 def test_mention_help_lists_commands(kring: Running) -> None:
@@ -136,7 +137,7 @@ def test_mention_help_lists_commands(kring: Running) -> None:
 def test_mention_can_send_the_digest_now(kring: Running) -> None:
     ask(kring, "follow #quiet")
     kring.slack.post_event(event("app_mention", text="<@UKRING> digest now"), event_id="EvNow")
-    posted = kring.standin.wait_for("chat.postMessage")[0].params
+    posted = kring.standin.wait_for("chat.postEphemeral")[0].params
     assert "Nothing new since your last digest" in posted["text"]
 
 
@@ -147,3 +148,11 @@ def test_database_failure_gets_an_apology_not_silence(kring: Running) -> None:
         conn.execute(text("DROP TABLE follows"))
     answer = ask(kring, "follow #release")
     assert "something went wrong on my side" in answer
+
+
+def test_mention_question_is_reduced_to_its_command() -> None:
+    from handlers.mentions import command_text
+
+    assert command_text("<@UKRING> who knows about #design?", "UKRING") == "who #design"
+    assert command_text("<@UKRING> wie weet iets van #design?", "UKRING") == "who #design"
+    assert command_text("<@UKRING|kring>   trending  ", "UKRING") == "trending"
