@@ -1,4 +1,5 @@
-"""The `kring` command line: `kring run`, `kring db upgrade`, `kring digest run|preview`."""
+"""The `kring` command line: `kring run`, `kring db upgrade`, `kring digest run|preview`,
+`kring demo`."""
 
 from __future__ import annotations
 
@@ -155,6 +156,23 @@ def cmd_digest_preview(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot import logs
+    from bot.demo import DemoError, run_demo
+
+    # The demo is the output; only trouble should reach stderr, not Kring's usual INFO lines.
+    logs.configure("WARNING")
+    try:
+        return run_demo(sys.stdout, now=_when(args.now) if args.now else None)
+    except DemoError as exc:
+        return _fail(f"demo failed: {exc}", 1)
+    except BrokenPipeError:
+        # `kring demo | head` stopped reading; that is no failure, and the interpreter's own
+        # flush of stdout at exit must not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="kring", description="Kring, the Slack social network")
     sub = top.add_subparsers(dest="command", required=True)
@@ -180,6 +198,16 @@ def parser() -> argparse.ArgumentParser:
     show.add_argument("--now", help="act as if the clock read this ISO-8601 time")
     show.add_argument("--json", action="store_true", help="print the Block Kit JSON instead")
     show.set_defaults(func=cmd_digest_preview)
+    demo = sub.add_parser(
+        "demo",
+        help="try Kring without Slack: a stand-in workspace, a day of activity, everyone's digest",
+    )
+    demo.add_argument(
+        "--now",
+        help="run the digest pass at this ISO-8601 time (default: the latest hour when it is "
+        "past 10:00 in Amsterdam, London and New York)",
+    )
+    demo.set_defaults(func=cmd_demo)
     return top
 
 

@@ -170,7 +170,145 @@ EN: dict[str, str] = {
     "digest.dm.pause_confirm": "Pause",
     "digest.dm.pause_deny": "Keep them",
     # --- discovery: who, trending, profile, suggest, followers (EN) ---
+    "help.who": "`/kring who #tag` — the people who know most about a tag",
+    "help.trending": "`/kring trending` — the tags growing fastest this week (`/kring trending 30d`: month)",
+    "help.profile": "`/kring profile @person` — someone's title, top tags, followers and recent posts",
+    "help.suggest": "`/kring suggest` — people worth following, and why",
+    "help.followers": "`/kring followers` — who follows you",
+    "usage.who": (
+        "`/kring who #design` lists the people who know most about a tag: ranked by their posts "
+        "with it, the reactions and replies those drew, and how recent they are. You can also ask "
+        "`@Kring who knows #design?` in a channel."
+    ),
+    "usage.trending": (
+        "`/kring trending` shows the tags growing fastest in the last 7 days against the 7 days "
+        "before; `/kring trending 30d` compares the last 30 days with the 30 before."
+    ),
+    "usage.profile": (
+        "`/kring profile @ann` shows someone's title, the tags they post about most, their "
+        "followers, a few recent posts and whom you both follow."
+    ),
+    "usage.suggest": "`/kring suggest` lists people worth following, with the reason for each.",
+    "usage.followers": "`/kring followers` lists who follows you, with a button to follow them back.",
+    "discovery.posts.one": "{count} post",
+    "discovery.posts.other": "{count} posts",
+    "discovery.reactions.one": "{count} reaction",
+    "discovery.reactions.other": "{count} reactions",
+    "discovery.replies.one": "{count} reply",
+    "discovery.replies.other": "{count} replies",
+    "discovery.more": "…and {count} more.",
+    "discovery.button.follow": "Follow",
+    "discovery.button.follow_tag": "Follow the tag",
+    "discovery.button.follow_back": "Follow back",
+    "discovery.button.unfollow": "Unfollow",
+    "discovery.button.mute": "Mute",
+    "who.header": "*Who knows {tag}* — by their posts with it, the reactions and replies those drew, and how recent they are:",
+    "who.stats": "{posts}, {reactions}, {replies}",
+    "who.nobody": "No one has posted about {tag} yet — be the first!",
+    "who.bad_tag": (
+        "`{token}` is not a tag I can look up: tags are letters, digits, `_` and `-`. "
+        "Try `/kring who #design`."
+    ),
+    "who.channel_unknown": "I couldn't look up that channel. Try `/kring who #design`.",
+    "trending.header": "*Trending in the last {days} days* — growing fastest against the {days} days before:",
+    "trending.line": "{tag} — {posts} (was {before})",
+    "trending.none": (
+        "Nothing is trending in the last {days} days: no tag grew against the {days} days before."
+    ),
+    "trending.bad_window": (
+        "`{bad}` is not a period I know. Try `/kring trending 7d` (the default) or "
+        "`/kring trending 30d`."
+    ),
+    "profile.tags": "Posts most about: {tags}",
+    "profile.no_tags": "No tagged posts yet.",
+    "profile.counts": "Followers: {followers} · Following: {following}",
+    "profile.mutual": "You both follow {people}",
+    "profile.you": "This is you: others see the same, with a Follow button.",
+    "profile.recent": "*Recent posts*",
+    "profile.no_posts": "No posts in public channels yet.",
+    "profile.open": "Open",
+    "suggest.header": "*People you might want to follow:*",
+    "suggest.reason.tag": "posts about {tag}",
+    "suggest.reason.followed_by.one": "followed by {count} person you follow",
+    "suggest.reason.followed_by.other": "followed by {count} people you follow",
+    "suggest.reason.department": "in another department",
+    "suggest.none": (
+        "No suggestions yet. Follow a few tags or colleagues first (`/kring follow #topic "
+        "@colleague`); then I can point you to people who post about them."
+    ),
+    "followers.header.one": "*{count} person follows you:*",
+    "followers.header.other": "*{count} people follow you:*",
+    "followers.none": (
+        "Nobody follows you yet. Share what you work on in public channels with a #tag: people "
+        "who follow that tag will find you."
+    ),
     # --- home tab and welcome (EN) ---
+    "home.header": "Your Kring",
+    "home.intro": (
+        "What the colleagues and #tags you follow shared lately, whom you follow and when your "
+        "digest comes."
+    ),
+    "home.feed.title": "*Latest from the people and tags you follow*",
+    "home.feed.item": "*{author}* in {channel} · {when}\n{text}",
+    "home.feed.empty": "Nothing from the people and tags you follow in the past week.",
+    "home.feed.start": (
+        "Nothing here yet, because you don't follow anyone or any tag. Follow colleagues and "
+        "#tags with the buttons below, or type `/kring follow @colleague #topic` anywhere in "
+        "Slack: what they share in public channels shows up here and in your daily digest."
+    ),
+    "home.follows.title": "*You follow ({count})*",
+    "home.follows.none": "You don't follow anyone or any tag yet.",
+    "home.follows.more": "…and {count} more — `/kring following` lists them all.",
+    "home.unfollow": "Unfollow",
+    "home.follow": "Follow",
+    "home.digest.title": "*Your digest*",
+    "home.digest.on": "It comes {schedule} ({zone}).",
+    "home.digest.off": "Your digest is paused. Pick how often it should come to turn it back on.",
+    "home.digest.hint": "Pick a time and how often; times are in your Slack time zone.",
+    "home.digest.time": "Digest time",
+    "home.digest.frequency": "How often",
+    "home.frequency.daily": "Every day",
+    "home.frequency.weekdays": "Weekdays (Monday to Friday)",
+    "home.frequency.weekly": "Every {day}",
+    "home.frequency.off": "Paused",
+    "home.suggest.title": "*People you might follow*",
+    "home.suggest.none": (
+        "No suggestions right now — follow a few people or #tags and Kring finds more like them."
+    ),
+    "home.reason.tag": "posts about #{tag}",
+    "home.reason.followed_by.one": "followed by {count} person you follow",
+    "home.reason.followed_by.other": "followed by {count} people you follow",
+    "home.reason.other_department": "from another team",
+    "home.tags.title": "*Busy tags*",
+    "home.footer": "`/kring help` lists everything Kring can do. Changes here apply at once.",
+    "welcome.notification": "Welcome! Kring helps you get to know your colleagues.",
+    "welcome.header": "Welcome! Meet Kring",
+    "welcome.intro": (
+        "Kring is this workspace's social network.\n"
+        "Follow colleagues and #tags, and Kring collects what they share in public channels.\n"
+        "Once a day you get a short digest here, so you keep in touch even when you work apart."
+    ),
+    "welcome.howto": (
+        "*How to use it*\n"
+        "• `/kring follow @colleague #topic` — follow people and tags, or use the buttons below\n"
+        "• `/kring digest at 08:30` — choose when your digest comes; `/kring digest` shows your "
+        "settings\n"
+        "• Kring's *Home* tab — your feed, whom you follow and your digest settings"
+    ),
+    "welcome.people.title": "*Colleagues to follow*",
+    "welcome.tags.title": "*Busy tags to follow*",
+    "welcome.nobody": (
+        "Kring doesn't know many colleagues yet: type `/kring follow @` and pick someone from the "
+        "list Slack offers."
+    ),
+    "welcome.reason.department": "in your team",
+    "welcome.reason.followers.one": "followed by {count} colleague",
+    "welcome.reason.followers.other": "followed by {count} colleagues",
+    "welcome.reason.helpful.one": "{count} reaction or reply to their posts lately",
+    "welcome.reason.helpful.other": "{count} reactions and replies to their posts lately",
+    "welcome.tag_posts.one": "{count} post in the last {days} days",
+    "welcome.tag_posts.other": "{count} posts in the last {days} days",
+    "welcome.footer": "`/kring help` lists everything Kring can do.",
     # --- mute, language (EN) ---
     "usage.mute": (
         "Mute people or tags you don't want to see: `/kring mute @person #tag`. They never appear "
@@ -197,6 +335,11 @@ EN: dict[str, str] = {
     "language.name.en": "English",
     "language.name.nl": "Dutch",
     "action.unfollowed": "You no longer follow {target}.",
+    "action.unmuted": "Unmuted {target}.",
+    "button.follow": "Follow",
+    "button.unfollow": "Unfollow",
+    "button.mute": "Mute",
+    "button.unmute": "Unmute",
     "action.muted": "Muted {target}: they won't appear in your digests or suggestions.",
     "list.and": " and ",
 }
@@ -347,7 +490,153 @@ NL: dict[str, str] = {
     "digest.dm.pause_confirm": "Pauzeren",
     "digest.dm.pause_deny": "Niet pauzeren",
     # --- discovery: who, trending, profile, suggest, followers (NL) ---
+    "help.who": "`/kring who #tag` — wie het meest weet van een tag",
+    "help.trending": "`/kring trending` — de tags die deze week het snelst groeien (`/kring trending 30d`: maand)",
+    "help.profile": "`/kring profile @persoon` — iemands functie, toptags, volgers en recente berichten",
+    "help.suggest": "`/kring suggest` — mensen die het volgen waard zijn, en waarom",
+    "help.followers": "`/kring followers` — wie jou volgt",
+    "usage.who": (
+        "`/kring who #design` toont wie het meest weet van een tag: gerangschikt op hun berichten "
+        "ermee, de reacties en antwoorden daarop, en hoe recent ze zijn. Je kunt ook in een kanaal "
+        "vragen: `@Kring wie weet iets van #design?`"
+    ),
+    "usage.trending": (
+        "`/kring trending` toont de tags die de afgelopen 7 dagen het snelst groeiden tegenover de "
+        "7 dagen ervoor; `/kring trending 30d` vergelijkt de afgelopen 30 dagen met de 30 ervoor."
+    ),
+    "usage.profile": (
+        "`/kring profile @ann` toont iemands functie, de tags waarover die het meest post, hun "
+        "volgers, een paar recente berichten en wie jullie allebei volgen."
+    ),
+    "usage.suggest": "`/kring suggest` toont mensen die het volgen waard zijn, met de reden erbij.",
+    "usage.followers": "`/kring followers` toont wie jou volgt, met een knop om terug te volgen.",
+    "discovery.posts.one": "{count} bericht",
+    "discovery.posts.other": "{count} berichten",
+    "discovery.reactions.one": "{count} reactie",
+    "discovery.reactions.other": "{count} reacties",
+    "discovery.replies.one": "{count} antwoord",
+    "discovery.replies.other": "{count} antwoorden",
+    "discovery.more": "…en nog {count}.",
+    "discovery.button.follow": "Volgen",
+    "discovery.button.follow_tag": "Tag volgen",
+    "discovery.button.follow_back": "Terugvolgen",
+    "discovery.button.unfollow": "Ontvolgen",
+    "discovery.button.mute": "Dempen",
+    "who.header": "*Wie weet van {tag}* — op hun berichten ermee, de reacties en antwoorden daarop, en hoe recent ze zijn:",
+    "who.stats": "{posts}, {reactions}, {replies}",
+    "who.nobody": "Nog niemand heeft iets over {tag} gepost — wees de eerste!",
+    "who.bad_tag": (
+        "`{token}` is geen tag die ik kan opzoeken: tags zijn letters, cijfers, `_` en `-`. "
+        "Probeer `/kring who #design`."
+    ),
+    "who.channel_unknown": "Ik kon dat kanaal niet opzoeken. Probeer `/kring who #design`.",
+    "trending.header": "*Trending in de afgelopen {days} dagen* — het snelst gegroeid tegenover de {days} dagen ervoor:",
+    "trending.line": "{tag} — {posts} (eerder {before})",
+    "trending.none": (
+        "Er is niets trending in de afgelopen {days} dagen: geen tag groeide tegenover de {days} "
+        "dagen ervoor."
+    ),
+    "trending.bad_window": (
+        "`{bad}` is geen periode die ik ken. Probeer `/kring trending 7d` (standaard) of "
+        "`/kring trending 30d`."
+    ),
+    "profile.tags": "Post het meest over: {tags}",
+    "profile.no_tags": "Nog geen berichten met tags.",
+    "profile.counts": "Volgers: {followers} · Volgt: {following}",
+    "profile.mutual": "Jullie volgen allebei {people}",
+    "profile.you": "Dit ben jij: anderen zien hetzelfde, met een knop om je te volgen.",
+    "profile.recent": "*Recente berichten*",
+    "profile.no_posts": "Nog geen berichten in openbare kanalen.",
+    "profile.open": "Openen",
+    "suggest.header": "*Mensen die je misschien wilt volgen:*",
+    "suggest.reason.tag": "post over {tag}",
+    "suggest.reason.followed_by.one": "gevolgd door {count} persoon die jij volgt",
+    "suggest.reason.followed_by.other": "gevolgd door {count} mensen die jij volgt",
+    "suggest.reason.department": "op een andere afdeling",
+    "suggest.none": (
+        "Nog geen suggesties. Volg eerst een paar tags of collega's (`/kring follow #onderwerp "
+        "@collega`); dan kan ik je mensen wijzen die daarover posten."
+    ),
+    "followers.header.one": "*{count} persoon volgt jou:*",
+    "followers.header.other": "*{count} mensen volgen jou:*",
+    "followers.none": (
+        "Nog niemand volgt jou. Deel waar je aan werkt in openbare kanalen met een #tag: wie die "
+        "tag volgt, vindt jou."
+    ),
     # --- home tab and welcome (NL) ---
+    "home.header": "Jouw Kring",
+    "home.intro": (
+        "Wat de collega's en #tags die je volgt onlangs deelden, wie je volgt en wanneer je "
+        "overzicht komt."
+    ),
+    "home.feed.title": "*Nieuw van de mensen en tags die je volgt*",
+    "home.feed.item": "*{author}* in {channel} · {when}\n{text}",
+    "home.feed.empty": "De afgelopen week niets van de mensen en tags die je volgt.",
+    "home.feed.start": (
+        "Hier staat nog niets, want je volgt nog niemand en geen enkele tag. Volg collega's en "
+        "#tags met de knoppen hieronder, of typ ergens in Slack `/kring follow @collega "
+        "#onderwerp`: wat zij in openbare kanalen delen, verschijnt hier en in je dagelijkse "
+        "overzicht."
+    ),
+    "home.follows.title": "*Je volgt ({count})*",
+    "home.follows.none": "Je volgt nog niemand en geen enkele tag.",
+    "home.follows.more": "…en nog {count} — `/kring following` toont ze allemaal.",
+    "home.unfollow": "Ontvolgen",
+    "home.follow": "Volgen",
+    "home.digest.title": "*Je overzicht*",
+    "home.digest.on": "Het komt {schedule} ({zone}).",
+    "home.digest.off": (
+        "Je overzicht is gepauzeerd. Kies hoe vaak het moet komen om het weer aan te zetten."
+    ),
+    "home.digest.hint": "Kies een tijd en hoe vaak; tijden zijn in je Slack-tijdzone.",
+    "home.digest.time": "Tijd van je overzicht",
+    "home.digest.frequency": "Hoe vaak",
+    "home.frequency.daily": "Elke dag",
+    "home.frequency.weekdays": "Werkdagen (maandag t/m vrijdag)",
+    "home.frequency.weekly": "Elke {day}",
+    "home.frequency.off": "Gepauzeerd",
+    "home.suggest.title": "*Mensen die je misschien wilt volgen*",
+    "home.suggest.none": (
+        "Nu geen suggesties — volg een paar mensen of #tags en Kring vindt er meer zoals zij."
+    ),
+    "home.reason.tag": "schrijft over #{tag}",
+    "home.reason.followed_by.one": "gevolgd door {count} persoon die jij volgt",
+    "home.reason.followed_by.other": "gevolgd door {count} mensen die jij volgt",
+    "home.reason.other_department": "uit een ander team",
+    "home.tags.title": "*Drukke tags*",
+    "home.footer": "`/kring help` toont alles wat Kring kan. Wijzigingen hier gelden meteen.",
+    "welcome.notification": "Welkom! Kring helpt je je collega's te leren kennen.",
+    "welcome.header": "Welkom! Maak kennis met Kring",
+    "welcome.intro": (
+        "Kring is het sociale netwerk van deze werkruimte.\n"
+        "Volg collega's en #tags, en Kring verzamelt wat zij in openbare kanalen delen.\n"
+        "Eén keer per dag krijg je hier een kort overzicht, zodat je verbonden blijft, ook als "
+        "je op afstand werkt."
+    ),
+    "welcome.howto": (
+        "*Zo werkt het*\n"
+        "• `/kring follow @collega #onderwerp` — volg mensen en tags, of gebruik de knoppen "
+        "hieronder\n"
+        "• `/kring digest at 08:30` — kies wanneer je overzicht komt; `/kring digest` toont je "
+        "instellingen\n"
+        "• Het tabblad *Home* van Kring — je nieuws, wie je volgt en je overzicht-instellingen"
+    ),
+    "welcome.people.title": "*Collega's om te volgen*",
+    "welcome.tags.title": "*Drukke tags om te volgen*",
+    "welcome.nobody": (
+        "Kring kent nog niet veel collega's: typ `/kring follow @` en kies iemand uit de lijst "
+        "die Slack toont."
+    ),
+    "welcome.reason.department": "in jouw team",
+    "welcome.reason.followers.one": "gevolgd door {count} collega",
+    "welcome.reason.followers.other": "gevolgd door {count} collega's",
+    "welcome.reason.helpful.one": "{count} reactie of antwoord op hun berichten de laatste tijd",
+    "welcome.reason.helpful.other": (
+        "{count} reacties en antwoorden op hun berichten de laatste tijd"
+    ),
+    "welcome.tag_posts.one": "{count} bericht in de afgelopen {days} dagen",
+    "welcome.tag_posts.other": "{count} berichten in de afgelopen {days} dagen",
+    "welcome.footer": "`/kring help` toont alles wat Kring kan.",
     # --- mute, language (NL) ---
     "usage.mute": (
         "Demp mensen of tags die je niet wilt zien: `/kring mute @persoon #tag`. Ze komen nooit in "
@@ -374,6 +663,11 @@ NL: dict[str, str] = {
     "language.name.en": "Engels",
     "language.name.nl": "Nederlands",
     "action.unfollowed": "Je volgt {target} niet meer.",
+    "action.unmuted": "{target} niet meer gedempt.",
+    "button.follow": "Volgen",
+    "button.unfollow": "Ontvolgen",
+    "button.mute": "Dempen",
+    "button.unmute": "Niet dempen",
     "action.muted": "{target} gedempt: ze verschijnen niet in je overzichten of suggesties.",
     "list.and": " en ",
 }

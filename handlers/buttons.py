@@ -1,0 +1,60 @@
+"""Buttons that change after a click: Follow turns into Unfollow (and back) in place."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from bot.i18n import t
+
+# action id of a button → (the action id it becomes after the click, its catalog label key)
+TOGGLES: dict[str, tuple[str, str]] = {
+    "kring_follow": ("kring_unfollow", "button.unfollow"),
+    "kring_unfollow": ("kring_follow", "button.follow"),
+    "kring_mute": ("kring_unmute", "button.unmute"),
+    "kring_unmute": ("kring_mute", "button.mute"),
+}
+
+
+def button(action_id: str, value: str, lang: str) -> dict[str, Any]:
+    """A Follow/Unfollow/Mute/Unmute button in the person's language."""
+    label_key = {v[0]: v[1] for v in TOGGLES.values()}[action_id]
+    out: dict[str, Any] = {
+        "type": "button",
+        "action_id": action_id,
+        "value": value,
+        "text": {"type": "plain_text", "text": t(label_key, lang)},
+    }
+    if action_id in ("kring_follow",):
+        out["style"] = "primary"
+    return out
+
+
+def toggled(
+    blocks: list[dict[str, Any]], action_id: str, value: str, lang: str
+) -> list[dict[str, Any]]:
+    """The blocks with every button (action_id, value) replaced by its opposite.
+
+    Works on section accessories and actions blocks; everything else is left as it was.
+    """
+    if action_id not in TOGGLES:
+        return blocks
+    opposite = button(TOGGLES[action_id][0], value, lang)
+    out = copy.deepcopy(blocks)
+    for block in out:
+        accessory = block.get("accessory")
+        if _matches(accessory, action_id, value):
+            block["accessory"] = opposite
+        for i, element in enumerate(block.get("elements") or []):
+            if _matches(element, action_id, value):
+                block["elements"][i] = opposite
+    return out
+
+
+def _matches(element: Any, action_id: str, value: str) -> bool:
+    return (
+        isinstance(element, dict)
+        and element.get("type") == "button"
+        and element.get("action_id") == action_id
+        and element.get("value") == value
+    )
