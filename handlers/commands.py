@@ -13,6 +13,7 @@ from handlers import lookups
 from handlers.calls import Asker, Call, Reply, Subcommand, show
 from handlers.deps import Deps
 from handlers.digest_commands import digest_now, digest_reply, is_digest_now
+from handlers.discovery import DISCOVERY_ALIASES, DISCOVERY_SUBCOMMANDS
 from handlers.payloads import clean_text
 from handlers.preferences import PREFERENCE_SUBCOMMANDS
 from handlers.targets import resolve_targets, shorten, tokens
@@ -31,6 +32,11 @@ HELP_KEYS = (
     "help.unfollow",
     "help.following",
     "help.digest",
+    "help.who",
+    "help.trending",
+    "help.profile",
+    "help.suggest",
+    "help.followers",
     "help.mute",
     "help.language",
     "help.help",
@@ -139,7 +145,9 @@ SUBCOMMANDS: dict[str, tuple[Subcommand, str]] = {
     "digest": (cmd_digest, "usage.digest"),
     **PREFERENCE_SUBCOMMANDS,
 }
+SUBCOMMANDS.update(DISCOVERY_SUBCOMMANDS)
 ALIASES = {
+    **DISCOVERY_ALIASES,
     "volg": "follow",
     "ontvolg": "unfollow",
     "volgend": "following",

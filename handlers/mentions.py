@@ -6,16 +6,19 @@ suggestions) go to them only, as an ephemeral message: the channel sees what it 
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
+from handlers.calls import Reply
 from handlers.commands import answer
 from handlers.deps import Deps
 from handlers.events import team_of
 from storage.events import claim_event
+from storage.people import display, get_people
 
 BOT_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
@@ -73,6 +76,26 @@ def command_text(text: str, bot_user_id: str | None) -> str:
     return " ".join(words)
 
 
+def without_pings(value: Any, names: dict[str, str]) -> Any:
+    """The reply with every `<@U…>` written as a plain name: an answer posted in a channel must
+    not notify the people it lists."""
+    if isinstance(value, str):
+        return BOT_MENTION.sub(lambda m: names.get(m.group(1), m.group(1)), value)
+    if isinstance(value, list):
+        return [without_pings(v, names) for v in value]
+    if isinstance(value, dict):
+        return {k: without_pings(v, names) for k, v in value.items()}
+    return value
+
+
+def _names(deps: Deps, team_id: str, reply: Reply) -> dict[str, str]:
+    ids = set(BOT_MENTION.findall(reply.text))
+    ids |= set(BOT_MENTION.findall(json.dumps(reply.blocks or [])))
+    with deps.sessions() as session:
+        people = get_people(session=session, team_id=team_id, user_ids=ids)
+    return {uid: display(people.get(uid), uid) for uid in ids}
+
+
 def is_personal(command: str) -> bool:
     """Commands whose answer concerns only the asker, so it is not shown to the channel."""
     first = command.split(maxsplit=1)[0].lower() if command.strip() else ""
@@ -106,8 +129,12 @@ def handle_app_mention(
             blocks=reply.blocks,
         )
         return
+    names = _names(deps, team_id, reply)
     client.chat_postMessage(
-        channel=str(channel), thread_ts=thread_ts, text=reply.text, blocks=reply.blocks
+        channel=str(channel),
+        thread_ts=thread_ts,
+        text=without_pings(reply.text, names),
+        blocks=without_pings(reply.blocks, names),
     )
 
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import Float, Select, and_, cast, func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Follow, Person, Post, PostTag
+from storage.models import Follow, Mute, Person, Post, PostTag
 
 EXPERT_HALF_LIFE_DAYS = 90.0
 
@@ -230,7 +230,11 @@ def suggest(
             .group_by(Follow.target)
         )
     }
-    excluded = set(session.scalars(mine)) | set(muted_people) | {user_id}
+    muted = select(Mute.target).where(
+        Mute.team_id == team_id, Mute.user_id == user_id, Mute.kind == "person"
+    )
+    excluded = set(session.scalars(mine)) | set(session.scalars(muted)) | set(muted_people)
+    excluded.add(user_id)
     pool = (set(tag_posts) | set(followed_by)) - excluded
     if not pool:
         return []

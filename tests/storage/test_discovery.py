@@ -159,3 +159,22 @@ def test_department_comes_from_the_title() -> None:
     assert department_of("Backend engineer, Engineering") == "engineering"
     assert department_of("Sales") == "sales"
     assert department_of("") == ""
+
+
+def test_muted_people_are_never_suggested(sessions: sessionmaker[Session]) -> None:
+    from storage.mutes import mute
+
+    with sessions.begin() as s:
+        person(s, "UME")
+        person(s, "UX")
+        follow(
+            session=s, team_id="T1", follower_id="UME", targets=[Target("tag", "release")], now=NOW
+        )
+        post(s, "UX", {"release"}, days_ago=1)
+    with sessions.begin() as s:
+        assert [x.user_id for x in suggest(session=s, team_id="T1", user_id="UME", now=NOW)] == [
+            "UX"
+        ]
+        mute(session=s, team_id="T1", user_id="UME", targets=[Target("person", "UX")], now=NOW)
+    with sessions.begin() as s:
+        assert suggest(session=s, team_id="T1", user_id="UME", now=NOW) == []

@@ -1,0 +1,405 @@
+"""`/kring who`, `trending`, `profile`, `suggest` and `followers`, as people use them in Slack.
+
+The workspace is filled the way Slack fills it: signed message and reaction events, and
+`/kring follow` commands. Kring's clock is fixed so that "the last 7 days" is the same each run.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from handlers.calls import Asker, Call
+from handlers.discovery import rerender, view_of
+from tests.e2e.harness import Running, running_kring
+from tests.payloads import event
+from tests.slack_standin import StandinSlack
+
+NOW = datetime(2025, 12, 1, 9, 0, tzinfo=UTC)
+ANN, BOB, CAT, DAN = "U0ANN", "U0BOB", "U0CAT", "U0DAN"
+SUBCOMMANDS = ("who", "trending", "profile", "suggest", "followers")
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def kring(db_url: str, standin: StandinSlack) -> Iterator[Running]:
+    standin.add_user("U0EVA", "eva", real_name="Eva Visser", title="Ontwerper", locale="nl-NL")
+    with running_kring(db_url, standin, clock=lambda: NOW) as running:
+        yield running
+
+
+# --- driving Slack ----------------------------------------------------------------------------
+
+
+def say(
+    kring: Running,
+    user: str,
+    text: str,
+    *,
+    days_ago: float,
+    channel: str = "C0DESIGN",
+    thread_ts: str | None = None,
+) -> str:
+    """Post a message in a public channel; returns its ts."""
+    ts = f"{(NOW - timedelta(days=days_ago)).timestamp():.0f}.{next(_seq):06d}"
+    message = event("message", user=user, text=text, ts=ts, event_ts=ts, channel=channel)
+    if thread_ts:
+        message["thread_ts"] = thread_ts
+    assert kring.slack.post_event(message).status == 200
+    return ts
+
+
+def react(kring: Running, user: str, ts: str, *, channel: str = "C0DESIGN") -> None:
+    reaction = event(
+        "reaction_added",
+        user=user,
+        reaction="tada",
+        item={"type": "message", "channel": channel, "ts": ts},
+    )
+    assert kring.slack.post_event(reaction).status == 200
+
+
+def ask(kring: Running, text: str, user: str = ANN) -> dict[str, Any]:
+    """Run a slash command as ``user``; the answer is the ephemeral acknowledgement."""
+    started = time.monotonic()
+    answer = kring.slack.command(text, user_id=user, user_name=user.lower())
+    assert time.monotonic() - started < 3.0, "Slack gives commands 3 seconds"
+    assert answer.status == 200, answer.text
+    body: dict[str, Any] = answer.json()
+    assert body.get("response_type") == "ephemeral"
+    assert str(body["text"]).strip()
+    return body
+
+
+def follow(kring: Running, user: str, *targets: str) -> None:
+    assert "now follow" in ask(kring, "follow " + " ".join(targets), user)["text"]
+
+
+def buttons(body: dict[str, Any]) -> list[tuple[str, str]]:
+    """(action_id, value) of every button in the answer."""
+    out = []
+    for block in body.get("blocks") or []:
+        elements = [block["accessory"]] if "accessory" in block else block.get("elements", [])
+        out += [(e["action_id"], e["value"]) for e in elements if e.get("type") == "button"]
+    return out
+
+
+def check_limits(body: dict[str, Any]) -> None:
+    blocks = body.get("blocks") or []
+    assert len(blocks) <= 50
+    ids = [b["block_id"] for b in blocks if "block_id" in b]
+    assert len(ids) == len(set(ids))
+    for block in blocks:
+        has_buttons = "accessory" in block or block["type"] == "actions"
+        assert has_buttons == ("block_id" in block)
+        if has_buttons:
+            assert view_of(block["block_id"]) is not None
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= 3000
+
+
+@pytest.fixture
+def design_talk(kring: Running) -> dict[str, str]:
+    """Bob posts most about #design and drew a reaction and a reply; Ann and Cat posted once."""
+    first = say(kring, BOB, "New type scale for the app #design", days_ago=2)
+    react(kring, CAT, first)
+    say(kring, DAN, "Looks great", days_ago=1.9, thread_ts=first)
+    second = say(kring, BOB, "Icons are in Figma <!channel> #design", days_ago=3)
+    say(kring, ANN, "Colour tokens draft #design", days_ago=1)
+    say(kring, CAT, "Research notes #design", days_ago=5)
+    return {"first": first, "second": second}
+
+
+# --- who --------------------------------------------------------------------------------------
+
+
+def test_who_ranks_experts_with_titles_counts_and_follow_buttons(
+    kring: Running, design_talk: dict[str, str]
+) -> None:
+    follow(kring, ANN, f"<@{CAT}|cat>")
+    body = ask(kring, "who #Design")
+    text = body["text"]
+    assert "Who knows #design" in text
+    assert "1. <@U0BOB> — Backend engineer\n2 posts, 1 reaction, 1 reply" in text
+    assert "2. <@U0ANN> — Designer\n1 post, 0 reactions, 0 replies" in text
+    assert "3. <@U0CAT> — Product manager" in text
+    # Yourself and people you follow get no Follow button; the tag and Bob do.
+    assert buttons(body) == [("kring_follow", "tag:design"), ("kring_follow", "person:U0BOB")]
+    assert [b.get("block_id") for b in body["blocks"] if "accessory" in b] == [
+        "kring:who:design:0",
+        "kring:who:design:1",
+    ]
+    check_limits(body)
+
+
+@pytest.mark.parametrize("arg", ["design", "<#C0DESIGN|design>", "<#C0DESIGN|>", "knows #design?"])
+def test_who_takes_a_tag_a_channel_or_a_word(
+    kring: Running, design_talk: dict[str, str], arg: str
+) -> None:
+    assert "1. <@U0BOB>" in ask(kring, f"who {arg}")["text"]
+
+
+def test_who_without_posts_invites_you_to_be_the_first(kring: Running) -> None:
+    body = ask(kring, "who #quantum")
+    assert "No one has posted about #quantum yet — be the first" in body["text"]
+    assert buttons(body) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("who", "/kring who #design"),
+        ("who #design #release", "/kring who #design"),
+        ("who <@U0BOB|bob>", "/kring who #design"),
+        ("who #!!!", "not a tag I can look up"),
+    ],
+)
+def test_who_explains_itself_when_the_tag_is_missing_or_wrong(
+    kring: Running, text: str, says: str
+) -> None:
+    assert says in ask(kring, text)["text"]
+
+
+def test_who_answers_in_dutch(kring: Running, design_talk: dict[str, str]) -> None:
+    body = ask(kring, "who #design", user="U0EVA")
+    assert "Wie weet van #design" in body["text"]
+    assert "2 berichten, 1 reactie, 1 antwoord" in body["text"]
+    labels = [b["accessory"]["text"]["text"] for b in body["blocks"] if "accessory" in b]
+    assert labels == ["Tag volgen", "Volgen", "Volgen", "Volgen"]
+
+
+def test_who_knows_as_a_mention_answers_in_the_thread(
+    kring: Running, design_talk: dict[str, str]
+) -> None:
+    mention = event("app_mention", text="<@UKRING> who knows about #design?")
+    assert kring.slack.post_event(mention).status == 200
+    posted = kring.standin.wait_for("chat.postMessage")[0].params
+    # Posted in the channel: the experts are named, not pinged.
+    assert "1. Bob de Vries" in posted["text"]
+    assert "<@U0BOB>" not in posted["text"] + str(posted["blocks"])
+    assert "kring:who:design:" in str(posted["blocks"])
+
+
+# --- trending ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def busy_weeks(kring: Running) -> None:
+    """#design and #launch grow this week; #release was busier the week before."""
+    for n, user in enumerate((BOB, CAT, DAN, BOB)):
+        say(kring, user, f"Design crit {n} #design", days_ago=1 + n)
+    for n in range(2):
+        say(kring, CAT, f"Launch plan {n} #launch", days_ago=2 + n, channel="C0GENERAL")
+    say(kring, DAN, "Release train #release", days_ago=3, channel="C0RELEASE")
+    for n in range(5):
+        say(kring, DAN, f"Release {n} #release", days_ago=8 + n, channel="C0RELEASE")
+
+
+def test_trending_shows_growth_with_counts_and_follow_buttons(
+    kring: Running, busy_weeks: None
+) -> None:
+    follow(kring, ANN, "#launch")
+    body = ask(kring, "trending")
+    lines = body["text"].splitlines()
+    assert "last 7 days" in lines[0]
+    assert lines[1:] == ["#design — 4 posts (was 0)", "#launch — 2 posts (was 0)"]
+    # #release is big, but shrinking; #launch is followed already.
+    assert buttons(body) == [("kring_follow", "tag:design")]
+    assert body["blocks"][1]["block_id"] == "kring:trending:7:0"
+    check_limits(body)
+
+
+@pytest.mark.parametrize("window", ["30d", "30", "month"])
+def test_trending_over_a_month(kring: Running, busy_weeks: None, window: str) -> None:
+    body = ask(kring, f"trending {window}")
+    assert "last 30 days" in body["text"]
+    assert body["text"].splitlines()[1] == "#release — 6 posts (was 0)"
+    assert body["blocks"][1]["block_id"] == "kring:trending:30:0"
+
+
+def test_trending_with_nothing_growing_says_so(kring: Running) -> None:
+    assert "Nothing is trending in the last 7 days" in ask(kring, "trending 7d")["text"]
+
+
+@pytest.mark.parametrize("arg", ["fortnight", "14d", "7d 30d"])
+def test_trending_with_an_unknown_window_gives_an_example(kring: Running, arg: str) -> None:
+    assert "/kring trending 30d" in ask(kring, f"trending {arg}")["text"]
+
+
+# --- profile ----------------------------------------------------------------------------------
+
+
+def test_profile_shows_title_tags_counts_posts_mutual_follows_and_buttons(
+    kring: Running, design_talk: dict[str, str]
+) -> None:
+    follow(kring, ANN, f"<@{CAT}>", f"<@{DAN}>")
+    follow(kring, BOB, f"<@{CAT}>")
+    follow(kring, DAN, f"<@{BOB}>")
+    kring.standin.clear()
+    body = ask(kring, "profile <@U0BOB|bob>")
+    text = body["text"]
+    assert "*<@U0BOB> — Backend engineer*" in text
+    assert "#design (2)" in text
+    assert "Followers: 1 · Following: 1" in text
+    assert "You both follow <@U0CAT>" in text
+    link = "https://kring-test.slack.com/archives/C0DESIGN/p" + design_talk["first"].replace(
+        ".", ""
+    )
+    assert f"<{link}|Open>" in text
+    # A post's @channel is shown, never sent again to a channel.
+    assert "@channel" in text and "<!channel>" not in text
+    assert buttons(body) == [("kring_follow", "person:U0BOB"), ("kring_mute", "person:U0BOB")]
+    assert body["blocks"][1]["block_id"] == "kring:profile:U0BOB:0"
+    check_limits(body)
+    assert len(kring.standin.calls("chat.getPermalink")) == 2
+    # Permalinks never change, so the second look needs no Slack call.
+    follow(kring, ANN, f"<@{BOB}>")
+    again = ask(kring, "profile <@U0BOB>")
+    assert buttons(again) == [("kring_unfollow", "person:U0BOB"), ("kring_mute", "person:U0BOB")]
+    assert len(kring.standin.calls("chat.getPermalink")) == 2
+
+
+def test_your_own_profile_has_no_buttons(kring: Running, design_talk: dict[str, str]) -> None:
+    body = ask(kring, "profile <@U0ANN|ann>")
+    assert "*<@U0ANN> — Designer*" in body["text"]
+    assert "This is you" in body["text"]
+    assert buttons(body) == []
+
+
+def test_profile_of_someone_quiet(kring: Running) -> None:
+    body = ask(kring, "profile <@U0DAN>")
+    assert "No posts in public channels yet" in body["text"]
+    assert "Followers: 0 · Following: 0" in body["text"]
+
+
+@pytest.mark.parametrize(
+    ("arg", "says"),
+    [
+        ("<@U0GONE|gone>", "<@U0GONE> has left"),
+        ("<@U0DEPLOY>", "<@U0DEPLOY> is a bot"),
+        ("<@U0NOBODY>", "couldn't find <@U0NOBODY>"),
+        ("@bob", "couldn't find a person called `@bob`"),
+        ("#design", "/kring profile @ann"),
+        ("", "/kring profile @ann"),
+        ("<@U0BOB> <@U0CAT>", "/kring profile @ann"),
+    ],
+)
+def test_profile_refuses_like_follow(kring: Running, arg: str, says: str) -> None:
+    body = ask(kring, f"profile {arg}")
+    assert says in body["text"]
+    assert buttons(body) == []
+
+
+# --- suggest ----------------------------------------------------------------------------------
+
+
+def test_suggest_gives_reasons_and_follow_buttons(
+    kring: Running, design_talk: dict[str, str]
+) -> None:
+    follow(kring, ANN, "#design", f"<@{CAT}>")
+    follow(kring, CAT, f"<@{DAN}>")
+    body = ask(kring, "suggest")
+    text = body["text"]
+    assert "People you might want to follow" in text
+    assert "<@U0BOB> — Backend engineer\n_posts about #design · in another department_" in text
+    assert "<@U0DAN> — Sales\n_followed by 1 person you follow · in another department_" in text
+    # Never yourself, never someone you follow already.
+    assert "<@U0ANN>" not in text and "<@U0CAT>" not in text
+    assert sorted(buttons(body)) == [
+        ("kring_follow", "person:U0BOB"),
+        ("kring_follow", "person:U0DAN"),
+    ]
+    assert all(b["block_id"].startswith("kring:suggest::") for b in body["blocks"][1:])
+    check_limits(body)
+
+
+def test_suggest_with_nothing_followed_explains_how_to_start(kring: Running) -> None:
+    assert "No suggestions yet" in ask(kring, "suggest")["text"]
+
+
+# --- followers --------------------------------------------------------------------------------
+
+
+def test_followers_with_follow_back_for_those_you_do_not_follow(kring: Running) -> None:
+    for user in (BOB, CAT, DAN):
+        follow(kring, user, f"<@{ANN}>")
+    follow(kring, ANN, f"<@{BOB}>")
+    body = ask(kring, "followers")
+    text = body["text"]
+    assert "3 people follow you" in text
+    for line in ("<@U0BOB> — Backend engineer", "<@U0CAT> — Product manager", "<@U0DAN> — Sales"):
+        assert line in text
+    assert sorted(buttons(body)) == [
+        ("kring_follow", "person:U0CAT"),
+        ("kring_follow", "person:U0DAN"),
+    ]
+    labels = {b["accessory"]["text"]["text"] for b in body["blocks"] if "accessory" in b}
+    assert labels == {"Follow back"}
+    check_limits(body)
+
+
+def test_followers_beyond_thirty_are_counted(kring: Running) -> None:
+    for n in range(33):
+        kring.standin.add_user(f"U1F{n:03d}", f"fan{n}", title="Fan")
+        follow(kring, f"U1F{n:03d}", f"<@{ANN}>")
+    body = ask(kring, "followers")
+    assert "33 people follow you" in body["text"]
+    assert body["text"].endswith("…and 3 more.")
+    assert len(buttons(body)) == 30
+    check_limits(body)
+
+
+def test_nobody_follows_you_yet(kring: Running) -> None:
+    assert "Nobody follows you yet" in ask(kring, "followers")["text"]
+
+
+def test_followers_in_dutch(kring: Running) -> None:
+    follow(kring, BOB, "<@U0EVA>")
+    body = ask(kring, "followers", user="U0EVA")
+    assert "1 persoon volgt jou" in body["text"]
+    assert [b[1] for b in buttons(body)] == ["person:U0BOB"]
+
+
+# --- every view ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sub", SUBCOMMANDS)
+def test_help_after_each_command_answers_its_usage(kring: Running, sub: str) -> None:
+    body = ask(kring, f"{sub} help")
+    assert f"`/kring {sub}" in body["text"]
+    assert not body.get("blocks")
+
+
+@pytest.mark.parametrize("sub", ["suggest", "followers"])
+def test_commands_without_arguments_refuse_extra_words(kring: Running, sub: str) -> None:
+    assert f"`/kring {sub}`" in ask(kring, f"{sub} please")["text"]
+
+
+@pytest.mark.parametrize(
+    "command", ["who #design", "trending", "profile <@U0BOB>", "suggest", "followers"]
+)
+def test_rerender_after_a_click_draws_the_same_answer(
+    kring: Running, design_talk: dict[str, str], command: str
+) -> None:
+    follow(kring, ANN, f"<@{CAT}>")
+    follow(kring, CAT, f"<@{DAN}>", f"<@{ANN}>")
+    follow(kring, BOB, f"<@{ANN}>")
+    body = ask(kring, command)
+    ids = [b["block_id"] for b in body["blocks"] if "block_id" in b]
+    assert ids, "every answer here has a button"
+    view = view_of(ids[0])
+    assert view is not None
+    with kring.sessions.begin() as session:
+        call = Call(
+            deps=kring.kring.deps,
+            client=kring.kring.client,
+            session=session,
+            asker=Asker("T0001", ANN),
+        )
+        again = rerender(*view, call)
+    assert (again.text, again.blocks) == (body["text"], body["blocks"])
