@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.expression import false
 
 # Stable constraint names so Alembic migrations read the same on SQLite and PostgreSQL.
 NAMING = {
@@ -77,6 +78,11 @@ class Person(Base):
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     is_owner: Mapped[bool] = mapped_column(Boolean, default=False)
+    # `/kring opt-out`: nothing new of theirs is recorded, and they are left out of rankings.
+    opted_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # `/kring forget-me`: everything else about them was deleted; this row is the marker that
+    # keeps them unrecorded until they opt in again.
+    forgotten: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # 'en' or 'nl' chosen with `/kring language`; None follows the Slack locale.
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
     # None while only the id is known (seen in a post, profile not fetched yet).
