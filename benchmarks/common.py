@@ -15,7 +15,6 @@ import http.client
 import logging
 import math
 import os
-import sys
 import tempfile
 import threading
 import time
@@ -290,7 +289,3 @@ def wait_until(deadline: float) -> None:
     delay = deadline - time.perf_counter()
     if delay > 0:
         time.sleep(delay)
-
-
-def stderr(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)

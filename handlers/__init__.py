@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import actions, commands, events, mentions
+from handlers import actions, commands, events, home, mentions
 from handlers.deps import Deps
 
 
 def register_all(app: App, deps: Deps) -> None:
     """Attach every listener to the Bolt app."""
-    for module in (commands, events, mentions, actions):
+    for module in (commands, events, mentions, actions, home):
         module.register(app, deps)

@@ -14,6 +14,7 @@ from handlers import lookups
 from handlers.calls import show
 from handlers.deps import Deps
 from handlers.digest_commands import digest_reply
+from handlers.home import from_home, publish_home
 from storage.digests import get_settings, save_settings
 from storage.follows import Target, follow
 from storage.people import get_people
@@ -52,27 +53,40 @@ def _confirm(respond: Respond, text: str) -> None:
 def handle_follow_button(
     deps: Deps, *, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
 ) -> None:
-    """One click on Follow next to a person or tag."""
+    """One click on Follow next to a person or tag (in a message or on the Home tab)."""
     team_id, user_id = _who(body)
     lang = _lang(deps, team_id, user_id)
+
+    def reply(text: str) -> None:
+        # A click on the Home tab has no response_url: the republished Home is the answer.
+        if from_home(body):
+            publish_home(deps, client, team_id=team_id, user_id=user_id)
+        else:
+            _confirm(respond, text)
+
     target = parse_target(str(action.get("value") or ""))
     if target is None or (target.kind == "person" and target.value == user_id):
-        _confirm(respond, t("target.self" if target else "error.internal", lang))
+        reply(t("target.self" if target else "error.internal", lang))
         return
     now = deps.clock()
+    gone = False
+    new: list[Target] = []
     with deps.sessions.begin() as session:
         if target.kind == "person":
             person = lookups.people(
                 session=session, client=client, team_id=team_id, user_ids=[target.value], now=now
             ).get(target.value)
-            if person is None or person.deleted:
-                _confirm(respond, t("target.deactivated", lang, user=show(target)))
-                return
-        new, _ = follow(
-            session=session, team_id=team_id, follower_id=user_id, targets=[target], now=now
-        )
+            gone = person is None or person.deleted
+        if not gone:
+            new, _ = follow(
+                session=session, team_id=team_id, follower_id=user_id, targets=[target], now=now
+            )
+    # Replied after the transaction: publishing the Home reads in a session of its own.
+    if gone:
+        reply(t("target.deactivated", lang, user=show(target)))
+        return
     key = "action.followed" if new else "action.already"
-    _confirm(respond, t(key, lang, target=show(target)))
+    reply(t(key, lang, target=show(target)))
 
 
 def handle_digest_settings_button(

@@ -21,6 +21,7 @@ from handlers.payloads import (
     profile_from_user,
     unnamed_channel_refs,
 )
+from handlers.welcome import send_welcome
 from storage.channels import remember_channel
 from storage.people import upsert_profile
 from storage.posts import delete_post, edit_post, record_post, set_reaction
@@ -100,7 +101,7 @@ def handle_reaction(deps: Deps, *, body: dict[str, Any], present: bool) -> None:
 
 
 def handle_user_change(deps: Deps, *, body: dict[str, Any]) -> None:
-    """`user_change` and `team_join`: refresh the cached profile."""
+    """`user_change`: refresh the cached profile (`team_join` also welcomes, see welcome.py)."""
     user = (body.get("event") or {}).get("user")
     if not isinstance(user, dict) or not user.get("id"):
         return
@@ -150,12 +151,18 @@ def register(app: App, deps: Deps) -> None:
         handle_user_change(deps, body=body)
 
     @app.event("team_join")
-    def _team_join(body: dict[str, Any]) -> None:
-        handle_user_change(deps, body=body)
+    def _team_join(body: dict[str, Any], client: WebClient) -> None:
+        send_welcome(
+            deps,
+            client,
+            team_id=team_of(body),
+            user=(body.get("event") or {}).get("user") or {},
+            event_id=str(body.get("event_id") or ""),
+        )
 
     @app.event("channel_rename")
     def _channel_rename(body: dict[str, Any]) -> None:
         handle_channel_rename(deps, body=body)
 
-    for name in ("member_joined_channel", "app_home_opened"):
+    for name in ("member_joined_channel",):
         app.event(name)(ignore)

@@ -65,7 +65,7 @@ def test_locked_sqlite_database_delays_but_loses_nothing(
     blocker.execute("BEGIN EXCLUSIVE")
     results: list[int] = []
     senders = [
-        threading.Thread(target=lambda n=n: results.append(deliver_like_slack(kring, n)))  # type: ignore[misc]
+        threading.Thread(target=lambda n=n: results.append(deliver_like_slack(kring, n)))
         for n in range(10)
     ]
     for sender in senders:
