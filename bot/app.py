@@ -24,6 +24,7 @@ import handlers
 from bot.settings import Settings
 from handlers.deps import Deps, utc_now
 from storage.db import make_engine, make_sessions, upgrade
+from storage.writer import PostWriter
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,8 @@ class Kring:
     def close(self) -> None:
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=True)
+        if self.deps.writer is not None:
+            self.deps.writer.close()
         self.engine.dispose()
 
 
@@ -88,7 +91,8 @@ def build(
     engine = engine or make_engine(settings.database_url)
     if migrate:
         upgrade(engine)
-    deps = Deps(engine=engine, sessions=make_sessions(engine), clock=clock)
+    sessions = make_sessions(engine)
+    deps = Deps(engine=engine, sessions=sessions, clock=clock, writer=PostWriter(sessions))
     client = build_client(settings)
     app = build_bolt(settings, client, deps)
     return Kring(settings=settings, engine=engine, deps=deps, client=client, app=app)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import actions, commands, events, home, mentions
+from handlers import actions, commands, events, home, mentions, privacy
 from handlers.deps import Deps
 
 
 def register_all(app: App, deps: Deps) -> None:
     """Attach every listener to the Bolt app."""
-    for module in (commands, events, mentions, actions, home):
+    for module in (commands, events, mentions, actions, home, privacy):
         module.register(app, deps)

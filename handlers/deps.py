@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.writer import PostWriter
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -19,3 +21,5 @@ class Deps:
     engine: Engine
     sessions: sessionmaker[Session]
     clock: Callable[[], datetime] = field(default=utc_now)
+    # Group commit for new posts; None writes each post in its own transaction.
+    writer: PostWriter | None = None

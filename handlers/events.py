@@ -19,12 +19,12 @@ from handlers.payloads import (
     is_public_channel_event,
     new_post,
     profile_from_user,
-    unnamed_channel_refs,
 )
 from handlers.welcome import send_welcome
 from storage.channels import remember_channel
+from storage.ingest import record_posts
 from storage.people import upsert_profile
-from storage.posts import delete_post, edit_post, record_post, set_reaction
+from storage.posts import delete_post, edit_post, set_reaction
 
 log = logging.getLogger(__name__)
 
@@ -67,19 +67,27 @@ def handle_message(deps: Deps, *, body: dict[str, Any], client: WebClient) -> No
         return
     if not is_human_message(message):
         return
-    with deps.sessions.begin() as session:
-        names = lookups.channel_names(
-            session=session,
-            client=client,
-            team_id=team_id,
-            channel_ids=unnamed_channel_refs(str(message.get("text") or "")),
-            now=deps.clock(),
-        )
-        post = new_post(team_id, channel_id, message, names)
-        if subtype == "message_changed":
+
+    def names(channel_ids: list[str]) -> dict[str, str]:
+        # Only `<#C…>` links without a name need this (rare), so it gets its own session.
+        with deps.sessions.begin() as session:
+            return lookups.channel_names(
+                session=session,
+                client=client,
+                team_id=team_id,
+                channel_ids=channel_ids,
+                now=deps.clock(),
+            )
+
+    post = new_post(team_id, channel_id, message, names)
+    if subtype == "message_changed":
+        with deps.sessions.begin() as session:
             edit_post(session=session, post=post)
-        else:
-            record_post(session=session, post=post)
+    elif deps.writer is not None:
+        deps.writer.store(post)
+    else:
+        with deps.sessions.begin() as session:
+            record_posts(session=session, posts=[post])
 
 
 def handle_reaction(deps: Deps, *, body: dict[str, Any], present: bool) -> None:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
-
-from storage.text import ParsedText, parse_text, tag_from_channel_name
 
 from storage.people import Profile
 from storage.posts import NewPost, ts_to_datetime
+from storage.text import ParsedText, parse_text, tag_from_channel_name
 
 # Message subtypes written by people; everything else (joins, topics, bots…) is not a post.
 HUMAN_SUBTYPES = frozenset({None, "thread_broadcast", "file_share", "me_message"})
@@ -58,14 +57,16 @@ def new_post(
     team_id: str,
     channel_id: str,
     message: Mapping[str, Any],
-    channel_names: Mapping[str, str],
+    channel_names: Callable[[list[str]], Mapping[str, str]],
 ) -> NewPost:
     """A message object (from a message or message_changed event) as a NewPost.
 
-    ``channel_names`` resolves channel references that came without a name.
+    ``channel_names`` looks up the names of channel links that came without one.
     """
     text = clean_text(str(message.get("text") or ""))
     parsed = parse_text(text)
+    unnamed = [cid for cid, name in parsed.channel_refs.items() if name is None]
+    names = channel_names(unnamed) if unnamed else {}
     thread_ts = message.get("thread_ts")
     edited = message.get("edited") or {}
     return NewPost(
@@ -74,7 +75,7 @@ def new_post(
         ts=str(message["ts"]),
         user_id=str(message["user"]),
         text=text,
-        tags=tags_with_channels(parsed, channel_names),
+        tags=tags_with_channels(parsed, names),
         mentions=parsed.mentions,
         links=parsed.links,
         files=tuple(str(f.get("name") or f.get("title") or "") for f in message.get("files") or ()),
@@ -93,8 +94,3 @@ def tags_with_channels(parsed: ParsedText, channel_names: Mapping[str, str]) -> 
         if tag:
             tags.add(tag)
     return frozenset(tags)
-
-
-def unnamed_channel_refs(text: str) -> list[str]:
-    """Channel ids referenced without a name (``<#C123>``), which need a lookup."""
-    return [cid for cid, name in parse_text(text).channel_refs.items() if name is None]

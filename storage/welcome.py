@@ -1,0 +1,190 @@
+"""Who and what a newcomer could follow first: colleagues of their own department, the most
+followed and the most helpful people, and the busiest tags."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from storage.discovery import department_of
+from storage.models import Follow, Person, Post, PostTag
+
+HELPFUL_DAYS = 90
+BUSY_TAG_DAYS = 30
+# At most this many colleagues of the newcomer's own department, so the list always also
+# reaches across the organisation (that is where working apart hurts most).
+DEPARTMENT_SHARE = 3
+# Titles that merely contain the department name are checked properly in Python; this many
+# is plenty to find the few that are needed.
+DEPARTMENT_POOL = 50
+SLACKBOT = "USLACKBOT"
+
+
+@dataclass(frozen=True)
+class Starter:
+    """Someone worth following for a newcomer, and why."""
+
+    user_id: str
+    title: str
+    same_department: bool
+    followers: int
+    helpful: int  # reactions and replies on their posts in the last HELPFUL_DAYS
+
+
+def starter_people(
+    *,
+    session: Session,
+    team_id: str,
+    user_id: str,
+    department: str,
+    now: datetime,
+    limit: int = 5,
+    exclude: Collection[str] = (),
+) -> list[Starter]:
+    """Up to ``limit`` people for ``user_id`` to follow: colleagues of ``department`` first
+    (at most DEPARTMENT_SHARE, most followed first), then the most followed and the most helpful
+    of everyone else in turn.
+
+    Never ``user_id`` themself, anyone in ``exclude``, anyone they already follow, bots,
+    deactivated people or people who opted out of Kring.
+    """
+    if limit <= 0:
+        return []
+    department = department.casefold()
+
+    def in_department(person: Starter) -> bool:
+        return bool(department) and department_of(person.title) == department
+
+    same: list[Starter] = []
+    if department:
+        in_title = func.lower(Person.title).contains(department, autoescape=True)
+        pool = _ranked(
+            session, team_id, user_id, now, where=in_title, by="followers", limit=DEPARTMENT_POOL
+        )
+        same = [p for p in pool if in_department(p) and p.user_id not in exclude]
+    wanted = limit + DEPARTMENT_SHARE + len(exclude)
+    followed = _ranked(session, team_id, user_id, now, where=None, by="followers", limit=wanted)
+    helpful = _ranked(session, team_id, user_id, now, where=None, by="helpful", limit=wanted)
+    chosen: dict[str, Starter] = {p.user_id: p for p in same[: min(DEPARTMENT_SHARE, limit)]}
+
+    def take_one(candidates: Iterator[Starter]) -> None:
+        for person in candidates:
+            if len(chosen) >= limit:
+                return
+            if person.user_id not in chosen and person.user_id not in exclude:
+                chosen[person.user_id] = person
+                return
+
+    by_followers = iter([p for p in followed if p.followers > 0])
+    by_helpful = iter([p for p in helpful if p.helpful > 0])
+    while len(chosen) < limit:
+        before = len(chosen)
+        take_one(by_followers)
+        take_one(by_helpful)
+        if len(chosen) == before:
+            break
+    # Still room (a young workspace, where few follow or react yet): more of the department.
+    for person in same:
+        if len(chosen) < limit:
+            chosen.setdefault(person.user_id, person)
+    return [replace(p, same_department=in_department(p)) for p in chosen.values()]
+
+
+def _ranked(
+    session: Session,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    *,
+    where: ColumnElement[bool] | None,
+    by: str,
+    limit: int,
+) -> list[Starter]:
+    """Active people of the team with their follower count and helpfulness, best first."""
+    followers = (
+        select(Follow.target.label("uid"), func.count().label("n"))
+        .where(Follow.team_id == team_id, Follow.kind == "person")
+        .group_by(Follow.target)
+        .subquery()
+    )
+    helpful = (
+        select(
+            Post.user_id.label("uid"),
+            func.sum(Post.reaction_count + Post.reply_count).label("n"),
+        )
+        .where(Post.team_id == team_id, Post.posted_at >= now - timedelta(days=HELPFUL_DAYS))
+        .group_by(Post.user_id)
+        .subquery()
+    )
+    already = select(Follow.target).where(
+        Follow.team_id == team_id, Follow.follower_id == user_id, Follow.kind == "person"
+    )
+    n_followers = func.coalesce(followers.c.n, 0)
+    n_helpful = func.coalesce(helpful.c.n, 0)
+    order: list[Any] = (
+        [n_followers.desc(), n_helpful.desc()]
+        if by == "followers"
+        else [n_helpful.desc(), n_followers.desc()]
+    )
+    stmt = (
+        select(Person.user_id, Person.title, n_followers, n_helpful)
+        .outerjoin(followers, followers.c.uid == Person.user_id)
+        .outerjoin(helpful, helpful.c.uid == Person.user_id)
+        .where(
+            Person.team_id == team_id,
+            Person.deleted.is_(False),
+            Person.is_bot.is_(False),
+            # Opted out or forgotten: left out of every ranking.
+            Person.opted_out.is_(False),
+            Person.forgotten.is_(False),
+            Person.user_id.not_in([user_id, SLACKBOT]),
+            Person.user_id.not_in(already),
+        )
+        .order_by(*order, Person.user_id)
+        .limit(limit)
+    )
+    if where is not None:
+        stmt = stmt.where(where)
+    return [
+        Starter(uid, title or "", False, int(n or 0), int(h or 0))
+        for uid, title, n, h in session.execute(stmt)
+    ]
+
+
+def busy_tags(
+    *,
+    session: Session,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    limit: int = 5,
+    days: int = BUSY_TAG_DAYS,
+    exclude: Collection[str] = (),
+) -> list[tuple[str, int]]:
+    """The tags with most posts in the last ``days``, as (tag, posts), busiest first.
+
+    Tags ``user_id`` already follows and those in ``exclude`` are left out.
+    """
+    if limit <= 0:
+        return []
+    followed = select(Follow.target).where(
+        Follow.team_id == team_id, Follow.follower_id == user_id, Follow.kind == "tag"
+    )
+    rows = session.execute(
+        select(PostTag.tag, func.count())
+        .where(
+            PostTag.team_id == team_id,
+            PostTag.posted_at >= now - timedelta(days=days),
+            PostTag.posted_at < now,
+            PostTag.tag.not_in(followed),
+        )
+        .group_by(PostTag.tag)
+        .order_by(func.count().desc(), PostTag.tag)
+        .limit(limit + len(exclude))
+    )
+    return [(tag, int(n)) for tag, n in rows if tag not in exclude][:limit]

@@ -1,0 +1,108 @@
+"""Recording a batch of posts at once, and the group-commit writer."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.ingest import record_posts
+from storage.models import Mention, Person, Post, PostTag
+from storage.posts import NewPost, delete_post, get_post
+from storage.writer import PostWriter
+
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+
+
+def post(n: int, **kw: object) -> NewPost:
+    values: dict[str, object] = {
+        "team_id": "T1",
+        "channel_id": "C1",
+        "ts": f"17000000{n:02d}.000100",
+        "user_id": f"U{n % 3}",
+        "text": f"post {n} #ops <@U9>",
+        "tags": frozenset({"ops", f"t{n}"}),
+        "mentions": frozenset({"U9"}),
+    }
+    values.update(kw)
+    return NewPost(**values)  # type: ignore[arg-type]
+
+
+def count(s: Session, model: type) -> int:
+    return int(s.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_batch_stores_each_post_once_with_tags_mentions_and_people(
+    sessions: sessionmaker[Session],
+) -> None:
+    batch = [post(1), post(2), post(1), post(3)]
+    with sessions.begin() as s:
+        assert record_posts(session=s, posts=batch) == [True, True, False, True]
+    with sessions.begin() as s:
+        assert record_posts(session=s, posts=[post(2), post(4)]) == [False, True]
+    with sessions.begin() as s:
+        assert count(s, Post) == 4
+        assert count(s, PostTag) == 8
+        assert count(s, Mention) == 4
+        assert count(s, Person) == 4  # U0, U1, U2 and the mentioned U9
+
+
+def test_batch_skips_deleted_messages_and_opted_out_authors(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions.begin() as s:
+        delete_post(session=s, team_id="T1", channel_id="C1", ts=post(1).ts, now=NOW)
+        s.add(Person(team_id="T1", user_id="U2", opted_out=True))
+        s.add(Person(team_id="T1", user_id="U9", opted_out=True))
+    with sessions.begin() as s:
+        assert record_posts(session=s, posts=[post(1), post(2), post(3)]) == [False, False, True]
+    with sessions.begin() as s:
+        assert count(s, Post) == 1
+        assert count(s, Mention) == 0  # U9 opted out: mentions of them are not recorded
+
+
+def test_batch_counts_thread_replies(sessions: sessionmaker[Session]) -> None:
+    parent = post(1)
+    replies = [post(n, thread_ts=parent.ts) for n in (2, 3)]
+    with sessions.begin() as s:
+        record_posts(session=s, posts=[parent, *replies])
+    with sessions.begin() as s:
+        stored = get_post(session=s, team_id="T1", channel_id="C1", ts=parent.ts)
+        assert stored is not None and stored.reply_count == 2
+
+
+def test_writer_stores_concurrent_posts_once_each(sessions: sessionmaker[Session]) -> None:
+    writer = PostWriter(sessions)
+    results: list[bool] = []
+    lock = threading.Lock()
+
+    def send(n: int) -> None:
+        outcome = writer.store(post(n % 20))
+        with lock:
+            results.append(outcome)
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(60)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    writer.close()
+    assert results.count(True) == 20
+    with sessions.begin() as s:
+        assert count(s, Post) == 20
+
+
+def test_writer_reports_a_failed_write(sessions: sessionmaker[Session]) -> None:
+    writer = PostWriter(sessions)
+    bad = post(1, user_id="U" + "x" * 100)  # longer than the column allows on PostgreSQL
+    good = post(2)
+    try:
+        assert writer.store(good) is True
+        if sessions.kw["bind"].dialect.name == "postgresql":
+            with pytest.raises(RuntimeError):
+                writer.store(bad)
+    finally:
+        writer.close()
