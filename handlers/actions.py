@@ -1,4 +1,4 @@
-"""Buttons in digests and answers (`block_actions`): confirm ephemerally, never post again."""
+"""Buttons in digests, answers, the welcome DM and the Home tab (`block_actions`)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,15 @@ from slack_sdk import WebClient
 
 from bot.i18n import language_for, t
 from handlers import lookups
-from handlers.calls import show
+from handlers.buttons import toggled
+from handlers.calls import Asker, Call, Reply, show
 from handlers.deps import Deps
 from handlers.digest_commands import digest_reply
+from handlers.discovery import rerender, view_of
 from handlers.home import from_home, publish_home
 from storage.digests import get_settings, save_settings
-from storage.follows import Target, follow
+from storage.follows import Target, follow, unfollow
+from storage.mutes import mute, unmute
 from storage.people import get_people
 from storage.text import normalize_tag
 
@@ -50,43 +53,110 @@ def _confirm(respond: Respond, text: str) -> None:
     respond(text=text, response_type="ephemeral", replace_original=False)
 
 
-def handle_follow_button(
-    deps: Deps, *, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
-) -> None:
-    """One click on Follow next to a person or tag (in a message or on the Home tab)."""
-    team_id, user_id = _who(body)
-    lang = _lang(deps, team_id, user_id)
+RELATION_ACTIONS = ("kring_follow", "kring_unfollow", "kring_mute", "kring_unmute")
+DONE_KEYS = {
+    "kring_follow": ("action.followed", "action.already"),
+    "kring_unfollow": ("action.unfollowed", "unfollow.not_following"),
+    "kring_mute": ("action.muted", "mute.already"),
+    "kring_unmute": ("action.unmuted", "unmute.not_muted"),
+}
 
-    def reply(text: str) -> None:
-        # A click on the Home tab has no response_url: the republished Home is the answer.
-        if from_home(body):
-            publish_home(deps, client, team_id=team_id, user_id=user_id)
-        else:
-            _confirm(respond, text)
 
-    target = parse_target(str(action.get("value") or ""))
-    if target is None or (target.kind == "person" and target.value == user_id):
-        reply(t("target.self" if target else "error.internal", lang))
-        return
+def _apply(
+    deps: Deps, client: WebClient, team_id: str, user_id: str, action_id: str, target: Target
+) -> tuple[bool, bool]:
+    """Carry out one Follow/Unfollow/Mute/Unmute click. Returns (changed, target gone)."""
     now = deps.clock()
-    gone = False
-    new: list[Target] = []
     with deps.sessions.begin() as session:
-        if target.kind == "person":
-            person = lookups.people(
-                session=session, client=client, team_id=team_id, user_ids=[target.value], now=now
-            ).get(target.value)
-            gone = person is None or person.deleted
-        if not gone:
+        if action_id == "kring_follow":
+            if target.kind == "person":
+                person = lookups.people(
+                    session=session,
+                    client=client,
+                    team_id=team_id,
+                    user_ids=[target.value],
+                    now=now,
+                ).get(target.value)
+                if person is None or person.deleted:
+                    return False, True
             new, _ = follow(
                 session=session, team_id=team_id, follower_id=user_id, targets=[target], now=now
             )
-    # Replied after the transaction: publishing the Home reads in a session of its own.
-    if gone:
-        reply(t("target.deactivated", lang, user=show(target)))
+            return bool(new), False
+        if action_id == "kring_unfollow":
+            gone, _ = unfollow(
+                session=session, team_id=team_id, follower_id=user_id, targets=[target]
+            )
+            return bool(gone), False
+        if action_id == "kring_mute":
+            new, _ = mute(
+                session=session, team_id=team_id, user_id=user_id, targets=[target], now=now
+            )
+            return bool(new), False
+        gone, _ = unmute(session=session, team_id=team_id, user_id=user_id, targets=[target])
+        return bool(gone), False
+
+
+def _redraw_answer(
+    deps: Deps, client: WebClient, body: dict[str, Any], action: dict[str, Any], lang: str
+) -> Reply | None:
+    """An ephemeral answer (who, trending, profile…) drawn again after a click, or None."""
+    found = view_of(str(action.get("block_id") or ""))
+    if found is None:
+        return None
+    team_id, user_id = _who(body)
+    with deps.sessions.begin() as session:
+        call = Call(deps=deps, client=client, session=session, asker=Asker(team_id, user_id, lang))
+        return rerender(found[0], found[1], call)
+
+
+def handle_relation_button(
+    deps: Deps, *, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+) -> None:
+    """Follow, Unfollow, Mute or Unmute clicked next to a person or tag.
+
+    The clicked message changes in place rather than a new one being posted: the Home tab is
+    published again, a DM from Kring gets the opposite button, an ephemeral answer is drawn
+    again. A message in a channel is shared with others, so there only the clicker is told.
+    """
+    team_id, user_id = _who(body)
+    lang = _lang(deps, team_id, user_id)
+    action_id = str(action.get("action_id") or "")
+    value = str(action.get("value") or "")
+    target = parse_target(value)
+    if target is None or (target.kind == "person" and target.value == user_id):
+        if not from_home(body):
+            _confirm(respond, t("target.self" if target else "error.internal", lang))
         return
-    key = "action.followed" if new else "action.already"
-    reply(t(key, lang, target=show(target)))
+    changed, gone = _apply(deps, client, team_id, user_id, action_id, target)
+    done, unchanged = DONE_KEYS[action_id]
+    if gone:
+        sentence = t("target.deactivated", lang, user=show(target))
+    else:
+        sentence = t(
+            done if changed else unchanged, lang, target=show(target), targets=show(target)
+        )
+    # Answered after the transaction: publishing the Home reads in a session of its own.
+    if from_home(body):
+        publish_home(deps, client, team_id=team_id, user_id=user_id)
+        return
+    container = body.get("container") or {}
+    message = body.get("message") or {}
+    channel = str(container.get("channel_id") or (body.get("channel") or {}).get("id") or "")
+    if container.get("is_ephemeral"):
+        redrawn = _redraw_answer(deps, client, body, action, lang)
+        if redrawn is not None:
+            respond(text=redrawn.text, blocks=redrawn.blocks, replace_original=True)
+            return
+    elif channel.startswith("D") and message.get("blocks") and not gone:
+        client.chat_update(
+            channel=channel,
+            ts=str(message.get("ts") or container.get("message_ts")),
+            text=str(message.get("text") or ""),
+            blocks=toggled(list(message["blocks"]), action_id, value, lang),
+        )
+        return
+    _confirm(respond, sentence)
 
 
 def handle_digest_settings_button(
@@ -119,12 +189,14 @@ def handle_digest_off_button(deps: Deps, *, body: dict[str, Any], respond: Respo
 
 
 def register(app: App, deps: Deps) -> None:
-    @app.action("kring_follow")
-    def _follow(
+    def _relation(
         ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
     ) -> None:
         ack()
-        handle_follow_button(deps, body=body, action=action, client=client, respond=respond)
+        handle_relation_button(deps, body=body, action=action, client=client, respond=respond)
+
+    for action_id in RELATION_ACTIONS:
+        app.action(action_id)(_relation)
 
     @app.action("kring_digest_settings")
     def _settings(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
