@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from digests.model import Digest, DigestItem
 from digests.rank import rank
-from digests.select import candidates
+from digests.select import Row, candidates
 from storage.digests import new_followers
 from storage.models import Post
+from storage.mutes import muted_people, posts_with_muted_tags
 from storage.people import display, get_people
 
 
@@ -35,7 +36,13 @@ def build_digests(
     if not requests:
         return {}
     windows = {r.user_id: (r.since, r.until) for r in requests}
-    found = candidates(session=session, team_id=team_id, windows=windows)
+    found = without_muted(
+        session=session,
+        team_id=team_id,
+        found=candidates(session=session, team_id=team_id, windows=windows),
+        since=min(r.since for r in requests),
+        until=max(r.until for r in requests),
+    )
     ranked = {r.user_id: rank(found.get(r.user_id, []), now) for r in requests}
     chosen_ids = sorted({row.post_id for result in ranked.values() for row in result.items})
     texts: dict[int, tuple[str, list[str]]] = {}
@@ -89,6 +96,33 @@ def build_digests(
             weekly=req.weekly,
         )
     return out
+
+
+def without_muted(
+    *,
+    session: Session,
+    team_id: str,
+    found: dict[str, list[Row]],
+    since: datetime,
+    until: datetime,
+) -> dict[str, list[Row]]:
+    """Each reader's candidates less the people and tags they muted, however the post reached
+    them (a muted person's post with a followed tag stays out too)."""
+    readers = sorted(found)
+    people = muted_people(session=session, team_id=team_id, user_ids=readers)
+    tagged = posts_with_muted_tags(
+        session=session, team_id=team_id, user_ids=readers, since=since, until=until
+    )
+    if not people and not tagged:
+        return found
+    return {
+        reader: [
+            row
+            for row in rows
+            if row.author_id not in people.get(reader, ()) and (reader, row.post_id) not in tagged
+        ]
+        for reader, rows in found.items()
+    }
 
 
 def with_permalinks(digest: Digest, links: Mapping[tuple[str, str], str]) -> Digest:

@@ -336,3 +336,17 @@ def test_preview_prints_without_sending_or_recording(
     assert as_json is not None and json.loads(as_json)["blocks"]
     assert dms_to(standin, "U0ANN") == []
     assert digest_pass(busy_day, DAY + timedelta(hours=8, minutes=1)).sent == 1
+
+
+def test_muted_people_and_tags_never_appear_even_through_a_followed_tag(
+    busy_day: Running, standin: StandinSlack
+) -> None:
+    evening = DAY - timedelta(hours=3)
+    say(busy_day, "U0DAN", "Quarterly numbers #release #sales", evening, seq=11)
+    say(busy_day, "U0CAT", "More #release notes #lunch", evening, seq=12)
+    assert "Muted <@U0DAN> and #lunch" in command(busy_day, "mute <@U0DAN> #lunch")
+    digest_pass(busy_day, DAY + timedelta(hours=8, minutes=1))
+    shown = blocks_text(dms_to(standin, "U0ANN")[0])
+    assert "Roadmap for Q1" in shown
+    assert "Quarterly numbers" not in shown  # Dan is muted, though the post has #release
+    assert "More #release notes" not in shown  # carries the muted #lunch
