@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from digests.model import Digest, DigestItem
 from digests.rank import rank
 from digests.select import Row, candidates
+from storage.channels import cached_names
 from storage.digests import new_followers
 from storage.models import Post
 from storage.mutes import muted_people, posts_with_muted_tags
@@ -53,11 +55,16 @@ def build_digests(
         ):
             texts[pid] = (text, list(files or []))
     authors = {row.author_id for result in ranked.values() for row in result.items}
-    people = get_people(session=session, team_id=team_id, user_ids=authors)
+    channels = {row.channel_id for result in ranked.values() for row in result.items}
     since_all = min(r.since for r in requests)
     followers = new_followers(
         session=session, team_id=team_id, user_ids=[r.user_id for r in requests], since=since_all
     )
+    mentioned = {uid for text, _ in texts.values() for uid in MENTION.findall(text)}
+    everyone = authors | mentioned | {uid for ids in followers.values() for uid in ids}
+    people = get_people(session=session, team_id=team_id, user_ids=everyone)
+    names = {uid: display(people.get(uid), uid) for uid in everyone}
+    names.update(cached_names(session=session, team_id=team_id, channel_ids=channels))
     out: dict[str, Digest] = {}
     for req in requests:
         result = ranked[req.user_id]
@@ -94,8 +101,20 @@ def build_digests(
             busiest_tags=result.busiest_tags,
             since=req.since,
             weekly=req.weekly,
+            names={k: v for k, v in names.items() if k in _refs(items, followers.get(req.user_id))},
         )
     return out
+
+
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)")
+
+
+def _refs(items: list[DigestItem], followers: list[str] | None) -> set[str]:
+    """The people and channels one digest refers to."""
+    refs = set(followers or ())
+    for item in items:
+        refs |= {item.author_id, item.channel_id, *MENTION.findall(item.text)}
+    return refs
 
 
 def without_muted(

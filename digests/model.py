@@ -74,3 +74,6 @@ class Digest:
     since: datetime | None = None
     weekly: bool = False
     extra: dict[str, str] = field(default_factory=dict)
+    # Display names of the people and channels the digest refers to, for plain-text output
+    # (Slack renders <@U…> and <#C…> itself).
+    names: dict[str, str] = field(default_factory=dict)

@@ -12,7 +12,7 @@ as ``&amp;``, ``&lt;`` or ``&gt;`` and every ``<…>`` is markup (a mention, a c
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -473,12 +473,13 @@ def render(digest: Digest, *, settings_hint: str | None = None) -> tuple[str, li
 # --- plain text -----------------------------------------------------------------------------------
 
 
-def _plain_entity(entity: str) -> str:
+def _plain_entity(entity: str, names: Mapping[str, str] | None = None) -> str:
     target, _, label = _unescape(entity[1:-1]).partition("|")
+    names = names or {}
     if target.startswith("@"):
-        return "@" + (label.lstrip("@") or target[1:])
+        return "@" + (label.lstrip("@") or names.get(target[1:], target[1:]))
     if target.startswith("#"):
-        return "#" + (label.lstrip("#") or target[1:])
+        return "#" + (label.lstrip("#") or names.get(target[1:], target[1:]))
     if target.startswith("!"):
         return label or "@" + target[1:].split("^", 1)[0]
     if target.startswith("mailto:"):
@@ -486,13 +487,13 @@ def _plain_entity(entity: str) -> str:
     return f"{label} ({target})" if label and label != target else target
 
 
-def _plain(mrkdwn: str) -> str:
+def _plain(mrkdwn: str, names: Mapping[str, str] | None = None) -> str:
     """mrkdwn as a terminal shows it: markup spelled out, escapes undone."""
     parts = []
     last = 0
     for match in _ENTITY_RE.finditer(mrkdwn):
         parts.append(_unescape(mrkdwn[last : match.start()]))
-        parts.append(_plain_entity(match.group()))
+        parts.append(_plain_entity(match.group(), names))
         last = match.end()
     parts.append(_unescape(mrkdwn[last:]))
     return _CONTROL_RE.sub("", "".join(parts))
@@ -508,17 +509,18 @@ def render_text(digest: Digest) -> str:
     header = t("digest.dm.header_weekly" if digest.weekly else "digest.dm.header", lang)
     lines = [header, "=" * len(header)]
     lines.append(_summary(digest) or t("digest.dm.nothing_new", lang))
-    followers = _followers_line(digest, lambda user_id: "@" + user_id)
+    names = digest.names
+    followers = _followers_line(digest, lambda user_id: "@" + names.get(user_id, user_id))
     busiest = _busiest_line(digest)
     lines += [_plain(line) for line in (followers, busiest) if line]
     for number, item in enumerate(digest.items, 1):
         author = _one_line(item.author_name or item.author_id)
-        channel = "#" + _one_line(item.channel_id)
+        channel = "#" + _one_line(names.get(item.channel_id, item.channel_id))
         lines += [
             "",
             f"{number}. " + t("digest.dm.author_in_channel", lang, author=author, channel=channel),
         ]
-        body = _plain(excerpt(item.text))
+        body = _plain(excerpt(item.text), names)
         if body:
             lines += ["   " + line for line in body.split("\n")]
         details = [words for _, words in _stats(item, lang)]
