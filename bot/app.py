@@ -6,8 +6,9 @@ Nothing here runs at import time; ``build`` wires one Kring and ``Kring.close`` 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -71,8 +72,11 @@ class Kring:
     client: WebClient
     app: App
     scheduler: Any = None
+    # Set on SIGTERM: digest passes stop sending and give back what they had not sent yet.
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     def close(self) -> None:
+        self.stopping.set()
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=True)
         if self.deps.writer is not None:

@@ -68,7 +68,8 @@ def cmd_run(_: argparse.Namespace) -> int:
         server = HttpServer(make_wsgi(kring.app, kring.engine), port=settings.port)
 
         def _on_signal(signum: int, frame: FrameType | None) -> None:
-            log.info("Stopping: finishing requests in flight")
+            log.info("Stopping: finishing requests and digest sends in flight")
+            kring.stopping.set()
             server.stop()
 
         signal.signal(signal.SIGTERM, _on_signal)

@@ -16,7 +16,12 @@ log = logging.getLogger(__name__)
 def digest_job(kring: Kring) -> None:
     """One pass; a failure is logged and the next minute tries again."""
     try:
-        run_pass(sessions=kring.deps.sessions, client=kring.client, now=kring.deps.clock())
+        run_pass(
+            sessions=kring.deps.sessions,
+            client=kring.client,
+            now=kring.deps.clock(),
+            stop=kring.stopping,
+        )
     except Exception:
         log.exception("digest pass failed")
 

@@ -36,6 +36,7 @@ from storage.digests import (
     mark_inactive,
     readers,
     reclaim_failed,
+    release,
     remember_permalinks,
     reopen,
     today_row,
@@ -58,11 +59,22 @@ class Pacer:
     and workspace-wide a few hundred a minute; a 09:00 burst of thousands must be spread out.
     """
 
-    def __init__(self, per_second: float | None, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        per_second: float | None,
+        clock: Callable[[], float] = time.monotonic,
+        stop: threading.Event | None = None,
+    ):
         self.interval = 1.0 / per_second if per_second else 0.0
         self.clock = clock
         self.next_at = 0.0
         self.lock = threading.Lock()
+        # Set when the process is shutting down: waiting ends at once, nothing more is sent.
+        self.stop = stop or threading.Event()
+
+    @property
+    def stopping(self) -> bool:
+        return self.stop.is_set()
 
     def wait(self) -> None:
         if not self.interval:
@@ -72,7 +84,7 @@ class Pacer:
             at = max(now, self.next_at)
             self.next_at = at + self.interval
         if at > now:
-            time.sleep(at - now)
+            self.stop.wait(at - now)
 
 
 @dataclass
@@ -83,6 +95,7 @@ class PassReport:
     empty: int = 0
     failed: int = 0
     inactive: int = 0
+    released: int = 0  # not sent because the process was stopping; sent by a later pass
     errors: list[str] = field(default_factory=list)
 
 
@@ -124,8 +137,13 @@ def run_pass(
     per_second: float | None = 5.0,
     workers: int = 4,
     team_ids: Sequence[str] | None = None,
+    stop: threading.Event | None = None,
 ) -> PassReport:
-    """One scheduler pass: claim every due digest, then build and send them in batches."""
+    """One scheduler pass: claim every due digest, then build and send them in batches.
+
+    When ``stop`` is set (the process is shutting down) sends in flight finish, and every
+    digest not yet sent is released, so that a later pass or another instance sends it today.
+    """
     report = PassReport()
     with sessions.begin() as session:
         everyone = readers(session=session, team_ids=team_ids)
@@ -145,7 +163,7 @@ def run_pass(
         claims = claim(session=session, wanted=wanted, now=now)
         claims += reclaim_failed(session=session, local_dates=today, now=now)
     report.claimed = len(claims)
-    pacer = Pacer(per_second)
+    pacer = Pacer(per_second, stop=stop)
     grouped: dict[str, list[Claim]] = defaultdict(list)
     for c in claims:
         grouped[c.team_id].append(c)
@@ -153,21 +171,27 @@ def run_pass(
         for team_id, team_claims in grouped.items():
             for start in range(0, len(team_claims), BATCH):
                 batch = team_claims[start : start + BATCH]
-                outcomes = deliver_batch(
-                    sessions=sessions,
-                    client=client,
-                    team_id=team_id,
-                    claims=batch,
-                    readers={(r.team_id, r.user_id): r for r in everyone},
-                    now=now,
-                    pacer=pacer,
-                    pool=pool,
-                )
+                if pacer.stopping:
+                    outcomes = [Outcome(c, "released") for c in batch]
+                    _record(sessions, outcomes, now)
+                else:
+                    outcomes = deliver_batch(
+                        sessions=sessions,
+                        client=client,
+                        team_id=team_id,
+                        claims=batch,
+                        readers={(r.team_id, r.user_id): r for r in everyone},
+                        now=now,
+                        pacer=pacer,
+                        pool=pool,
+                    )
                 for o in outcomes:
                     if o.status == "sent":
                         report.sent += 1
                     elif o.status == "empty":
                         report.empty += 1
+                    elif o.status == "released":
+                        report.released += 1
                     elif o.status == "gave_up" and o.error in INACTIVE_ERRORS:
                         report.inactive += 1
                     else:
@@ -221,6 +245,8 @@ def deliver_batch(
     links.update(fetched)
 
     def send(c: Claim) -> Outcome:
+        if pacer.stopping:
+            return Outcome(c, "released")
         digest = digests.get(c.user_id)
         if digest is None or not digest.items:
             return Outcome(c, "empty")
@@ -235,6 +261,8 @@ def send_digest(client: WebClient, c: Claim, digest: Digest, pacer: Pacer) -> Ou
     """Post one digest as a DM (one chat.postMessage: never half-sent)."""
     text, blocks = render(digest)
     pacer.wait()
+    if pacer.stopping:
+        return Outcome(c, "released")
     try:
         answer = client.chat_postMessage(
             channel=c.user_id, text=text, blocks=blocks, unfurl_links=False, unfurl_media=False
@@ -274,6 +302,9 @@ def fetch_permalinks(
 def _record(sessions: sessionmaker[Session], outcomes: Sequence[Outcome], now: datetime) -> None:
     with sessions.begin() as session:
         for o in outcomes:
+            if o.status == "released":
+                release(session=session, delivery_id=o.claim.delivery_id)
+                continue
             finish(
                 session=session,
                 delivery_id=o.claim.delivery_id,

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select, tuple_, update
+from sqlalchemy import and_, delete, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from digests.model import FREQUENCIES, DigestSettings, Frequency
@@ -252,6 +252,15 @@ def finish(
     if channel_id is not None:
         values.update(channel_id=channel_id, message_ts=message_ts)
     session.execute(update(DigestDelivery).where(DigestDelivery.id == delivery_id).values(**values))
+
+
+def release(*, session: Session, delivery_id: int) -> None:
+    """Give back a claimed digest that was never sent, so that it can be claimed again."""
+    session.execute(
+        delete(DigestDelivery).where(
+            DigestDelivery.id == delivery_id, DigestDelivery.status == "claimed"
+        )
+    )
 
 
 def today_row(

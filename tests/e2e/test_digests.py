@@ -350,3 +350,30 @@ def test_muted_people_and_tags_never_appear_even_through_a_followed_tag(
     assert "Roadmap for Q1" in shown
     assert "Quarterly numbers" not in shown  # Dan is muted, though the post has #release
     assert "More #release notes" not in shown  # carries the muted #lunch
+
+
+def test_stopping_mid_pass_releases_unsent_digests_for_a_later_pass(
+    busy_day: Running, standin: StandinSlack
+) -> None:
+    for uid in ("U0BOB", "U0CAT", "U0DAN"):
+        busy_day.slack.command("follow #release", user_id=uid)
+    say(busy_day, "U0ANN", "Release notes are out #release", DAY - timedelta(hours=2), seq=20)
+    stop = threading.Event()
+    at = DAY + timedelta(hours=8, minutes=1)
+    # One DM a second: stop as soon as the first one is out.
+    stopper = threading.Thread(
+        target=lambda: (standin.wait_for("chat.postMessage", timeout=10), stop.set())
+    )
+    stopper.start()
+    first = run_pass(
+        sessions=busy_day.sessions, client=busy_day.kring.client, now=at, per_second=1.0, stop=stop
+    )
+    stopper.join()
+    assert first.claimed == 4
+    assert first.sent >= 1 and first.released >= 1
+    assert first.sent + first.released + first.empty == 4
+    second = digest_pass(busy_day, at + timedelta(minutes=1))
+    assert second.sent == first.released
+    receivers = [m["channel"] for m in standin.posted_messages()]
+    assert sorted(receivers) == sorted(set(receivers))  # nobody got two
+    assert len(receivers) == 4
