@@ -360,10 +360,13 @@ def test_stopping_mid_pass_releases_unsent_digests_for_a_later_pass(
     say(busy_day, "U0ANN", "Release notes are out #release", DAY - timedelta(hours=2), seq=20)
     stop = threading.Event()
     at = DAY + timedelta(hours=8, minutes=1)
+
     # One DM a second: stop as soon as the first one is out.
-    stopper = threading.Thread(
-        target=lambda: (standin.wait_for("chat.postMessage", timeout=10), stop.set())
-    )
+    def stop_after_first_dm() -> None:
+        standin.wait_for("chat.postMessage", timeout=10)
+        stop.set()
+
+    stopper = threading.Thread(target=stop_after_first_dm)
     stopper.start()
     first = run_pass(
         sessions=busy_day.sessions, client=busy_day.kring.client, now=at, per_second=1.0, stop=stop
