@@ -310,6 +310,55 @@ EN: dict[str, str] = {
     "welcome.tag_posts.other": "{count} posts in the last {days} days",
     "welcome.footer": "`/kring help` lists everything Kring can do.",
     # --- mute, language (EN) ---
+    # privacy
+    "usage.opt_out": (
+        "`/kring opt-out` stops Kring recording your posts, reactions and mentions from now on and "
+        "leaves you out of experts, trending and suggestions. What Kring already holds stays "
+        "(`/kring forget-me` deletes it); `/kring opt-in` resumes."
+    ),
+    "usage.opt_in": "`/kring opt-in` lets Kring record your posts, reactions and mentions in public channels again.",
+    "usage.export": "`/kring export` sends you, in a DM, a JSON file with everything Kring holds about you.",
+    "usage.forget_me": (
+        "`/kring forget-me` deletes everything Kring holds about you (after you confirm) and stops "
+        "recording you until you `/kring opt-in`."
+    ),
+    "help.privacy": "`/kring opt-out`, `opt-in`, `export`, `forget-me` — your data: stop or resume recording, get a copy, delete it",
+    "privacy.opted_out": (
+        "Done: Kring no longer records your posts, reactions and mentions, and leaves you out of "
+        "experts, trending and suggestions. What it already holds stays; `/kring forget-me` "
+        "deletes it and `/kring opt-in` undoes this."
+    ),
+    "privacy.already_opted_out": "You had already opted out: Kring isn't recording you. `/kring opt-in` resumes.",
+    "privacy.opted_in": "Welcome back: from now on Kring records your posts, reactions and mentions in public channels again.",
+    "privacy.not_opted_out": "Kring is already recording your posts; `/kring opt-out` stops it.",
+    "privacy.export.started": "Sending your export to your DMs; it arrives in a moment.",
+    "privacy.export.sent": "Your export is in your DMs: a JSON file with everything Kring holds about you.",
+    "privacy.export.failed": "Sorry, I couldn't send your export ({error}). Please try again in a moment.",
+    "privacy.export.title": "Everything Kring holds about you",
+    "privacy.export.comment": (
+        "Here is everything Kring holds about you, as JSON: your profile, posts, reactions, "
+        "follows both ways, mutes, settings and digest history."
+    ),
+    "privacy.forget.explain": (
+        "*Forget me* deletes everything Kring holds about you: your posts with their tags, mentions "
+        "and reactions, the reactions you gave, mentions of you, whom you follow and who follows "
+        "you, your mutes, settings and digest history. Your posts disappear from everyone's "
+        "digests at once. Kring then keeps only a marker, so that it doesn't record you again "
+        "until you `/kring opt-in`. This can't be undone: `/kring export` first for a copy."
+    ),
+    "privacy.forget.button": "Forget me",
+    "privacy.forget.confirm_title": "Delete everything?",
+    "privacy.forget.confirm_text": (
+        "Kring deletes your posts, reactions, follows, followers, mutes, settings and digest "
+        "history. This can't be undone."
+    ),
+    "privacy.forget.confirm_yes": "Delete everything",
+    "privacy.forget.confirm_no": "Keep my data",
+    "privacy.forget.done": (
+        "Done: Kring forgot you. Deleted posts: {posts}, reactions: {reactions}, mentions: "
+        "{mentions}, follows: {follows}, followers: {followers}, mutes: {mutes}, digest records: "
+        "{deliveries}. Kring won't record you again until you `/kring opt-in`."
+    ),
     "usage.mute": (
         "Mute people or tags you don't want to see: `/kring mute @person #tag`. They never appear "
         "in your digests or suggestions, even through another tag you follow."
@@ -318,6 +367,48 @@ EN: dict[str, str] = {
     "usage.language": "Choose Kring's language: `/kring language en`, `nl`, or `auto` (your Slack language).",
     "help.mute": "`/kring mute @person #tag` — never see them in digests or suggestions; `/kring unmute` undoes it",
     "help.language": "`/kring language en|nl|auto` — the language Kring speaks to you",
+    # admin
+    "help.admin": "`/kring admin channels|stats` — for workspace admins: the channels Kring records and how it is used",
+    "usage.admin": (
+        "For workspace admins and owners: `/kring admin channels` lists the public channels Kring "
+        "records; `/kring admin stats` shows the last 4 weeks of activity and sends you a chart."
+    ),
+    "admin.refused": (
+        "Only workspace admins and owners can use `/kring admin`. `/kring help` lists what you "
+        "can do."
+    ),
+    "admin.channels.head": (
+        "*Channels Kring records: {count}*\nKring only reads public channels it was invited to, "
+        "and doesn't moderate what is said there. To stop recording a channel, remove Kring from it."
+    ),
+    "admin.channels.none": (
+        "Kring isn't in any public channel, so it records nothing. Invite it with "
+        "`/invite @kring` in a public channel."
+    ),
+    "admin.channels.line": "• <#{channel}> — posts stored: {posts}, the latest on {last}",
+    "admin.channels.line_empty": "• <#{channel}> — no posts stored yet",
+    "admin.channels.more": "…and {count} more.",
+    "admin.channels.failed": "I couldn't list my channels: Slack said `{error}`.",
+    "admin.stats.head": "*Kring over the last {weeks} weeks* (UTC days, oldest week first)",
+    "admin.stats.week": (
+        "• *{start} to {end}*: posts {posts} · active posters {posters} · new follows {follows} "
+        "· across departments {share} · digests delivered {digests}"
+    ),
+    "admin.stats.share": "{percent}% ({crossing} of {known})",
+    "admin.stats.share_none": "–",
+    "admin.stats.footer": (
+        "_Across departments_: the share of new follows between colleagues in different "
+        "departments (taken from their Slack titles; a follow where a title is missing doesn't "
+        "count). A chart is on its way to your DMs."
+    ),
+    "admin.chart.title": "Kring: the last {weeks} weeks",
+    "admin.chart.posts": "Posts",
+    "admin.chart.posters": "Active posters",
+    "admin.chart.follows": "New follows",
+    "admin.chart.week": "{start} to {end}",
+    "admin.chart.share": "across departments: {share}",
+    "admin.chart.comment": "Kring's activity over the last {weeks} weeks.",
+    "admin.chart.failed": "I couldn't upload the stats chart: Slack said `{error}`.",
     "error.nothing_to_mute": "Tell me whom or what to mute, e.g. `/kring mute @ann #lunch`.",
     "error.nothing_to_unmute": "Tell me whom or what to unmute, e.g. `/kring unmute #lunch`.",
     "mute.done": "Muted {targets}: they won't appear in your digests or suggestions.",
@@ -638,6 +729,56 @@ NL: dict[str, str] = {
     "welcome.tag_posts.other": "{count} berichten in de afgelopen {days} dagen",
     "welcome.footer": "`/kring help` toont alles wat Kring kan.",
     # --- mute, language (NL) ---
+    # privacy
+    "usage.opt_out": (
+        "`/kring opt-out` zorgt dat Kring vanaf nu je berichten, reacties en vermeldingen niet meer "
+        "vastlegt en laat je weg uit experts, trending en suggesties. Wat Kring al heeft blijft "
+        "(`/kring forget-me` wist het); `/kring opt-in` zet het weer aan."
+    ),
+    "usage.opt_in": "`/kring opt-in` laat Kring je berichten, reacties en vermeldingen in openbare kanalen weer vastleggen.",
+    "usage.export": "`/kring export` stuurt je in een DM een JSON-bestand met alles wat Kring over je heeft.",
+    "usage.forget_me": (
+        "`/kring forget-me` wist alles wat Kring over je heeft (nadat je het bevestigt) en legt "
+        "niets meer van je vast tot je `/kring opt-in` gebruikt."
+    ),
+    "help.privacy": "`/kring opt-out`, `opt-in`, `export`, `forget-me` — je gegevens: vastleggen stoppen of hervatten, een kopie krijgen, wissen",
+    "privacy.opted_out": (
+        "Klaar: Kring legt je berichten, reacties en vermeldingen niet meer vast en laat je weg "
+        "uit experts, trending en suggesties. Wat Kring al heeft blijft; `/kring forget-me` wist "
+        "het en `/kring opt-in` draait dit terug."
+    ),
+    "privacy.already_opted_out": "Je had je al afgemeld: Kring legt niets van je vast. `/kring opt-in` zet het weer aan.",
+    "privacy.opted_in": "Welkom terug: vanaf nu legt Kring je berichten, reacties en vermeldingen in openbare kanalen weer vast.",
+    "privacy.not_opted_out": "Kring legt je berichten al vast; `/kring opt-out` stopt dat.",
+    "privacy.export.started": "Ik stuur je export naar je DM's; hij komt zo binnen.",
+    "privacy.export.sent": "Je export staat in je DM's: een JSON-bestand met alles wat Kring over je heeft.",
+    "privacy.export.failed": "Sorry, ik kon je export niet versturen ({error}). Probeer het zo nog eens.",
+    "privacy.export.title": "Alles wat Kring over je heeft",
+    "privacy.export.comment": (
+        "Hier is alles wat Kring over je heeft, als JSON: je profiel, berichten, reacties, wie je "
+        "volgt en wie jou volgt, gedempte mensen en tags, instellingen en overzichtsgeschiedenis."
+    ),
+    "privacy.forget.explain": (
+        "*Vergeet mij* wist alles wat Kring over je heeft: je berichten met hun tags, vermeldingen "
+        "en reacties, de reacties die je gaf, vermeldingen van jou, wie je volgt en wie jou volgt, "
+        "wat je dempte, je instellingen en overzichtsgeschiedenis. Je berichten verdwijnen meteen "
+        "uit ieders overzicht. Kring houdt daarna alleen een markering, zodat het niets van je "
+        "vastlegt tot je `/kring opt-in` gebruikt. Dit kan niet ongedaan worden: gebruik eerst "
+        "`/kring export` voor een kopie."
+    ),
+    "privacy.forget.button": "Vergeet mij",
+    "privacy.forget.confirm_title": "Alles wissen?",
+    "privacy.forget.confirm_text": (
+        "Kring wist je berichten, reacties, wie je volgt, je volgers, wat je dempte, je "
+        "instellingen en overzichtsgeschiedenis. Dit kan niet ongedaan worden."
+    ),
+    "privacy.forget.confirm_yes": "Alles wissen",
+    "privacy.forget.confirm_no": "Bewaar mijn gegevens",
+    "privacy.forget.done": (
+        "Klaar: Kring is je vergeten. Gewist: berichten: {posts}, reacties: {reactions}, "
+        "vermeldingen: {mentions}, gevolgd: {follows}, volgers: {followers}, gedempt: {mutes}, "
+        "overzichten: {deliveries}. Kring legt niets van je vast tot je `/kring opt-in` gebruikt."
+    ),
     "usage.mute": (
         "Demp mensen of tags die je niet wilt zien: `/kring mute @persoon #tag`. Ze komen nooit in "
         "je overzichten of suggesties, ook niet via een andere tag die je volgt."
@@ -646,6 +787,50 @@ NL: dict[str, str] = {
     "usage.language": "Kies Kring's taal: `/kring language en`, `nl`, of `auto` (je Slack-taal).",
     "help.mute": "`/kring mute @persoon #tag` — zie ze nooit in overzichten of suggesties; `/kring unmute` draait het terug",
     "help.language": "`/kring language en|nl|auto` — de taal waarin Kring met je praat",
+    # admin
+    "help.admin": "`/kring admin channels|stats` — voor beheerders: de kanalen die Kring vastlegt en hoe Kring gebruikt wordt",
+    "usage.admin": (
+        "Voor beheerders en eigenaren van de werkruimte: `/kring admin channels` toont de openbare "
+        "kanalen die Kring vastlegt; `/kring admin stats` toont de activiteit van de afgelopen 4 "
+        "weken en stuurt je een grafiek."
+    ),
+    "admin.refused": (
+        "Alleen beheerders en eigenaren van de werkruimte kunnen `/kring admin` gebruiken. "
+        "`/kring help` toont wat jij kunt doen."
+    ),
+    "admin.channels.head": (
+        "*Kanalen die Kring vastlegt: {count}*\nKring leest alleen openbare kanalen waarin het is "
+        "uitgenodigd, en modereert niet wat daar gezegd wordt. Wil je een kanaal niet meer laten "
+        "vastleggen, haal Kring dan uit dat kanaal."
+    ),
+    "admin.channels.none": (
+        "Kring zit in geen enkel openbaar kanaal en legt dus niets vast. Nodig het uit met "
+        "`/invite @kring` in een openbaar kanaal."
+    ),
+    "admin.channels.line": "• <#{channel}> — opgeslagen berichten: {posts}, de laatste op {last}",
+    "admin.channels.line_empty": "• <#{channel}> — nog geen berichten opgeslagen",
+    "admin.channels.more": "…en nog {count}.",
+    "admin.channels.failed": "Ik kon mijn kanalen niet opvragen: Slack zei `{error}`.",
+    "admin.stats.head": "*Kring in de afgelopen {weeks} weken* (UTC-dagen, oudste week eerst)",
+    "admin.stats.week": (
+        "• *{start} t/m {end}*: berichten {posts} · actieve schrijvers {posters} · nieuw gevolgd "
+        "{follows} · tussen afdelingen {share} · overzichten bezorgd {digests}"
+    ),
+    "admin.stats.share": "{percent}% ({crossing} van {known})",
+    "admin.stats.share_none": "–",
+    "admin.stats.footer": (
+        "_Tussen afdelingen_: het deel van de nieuwe volgrelaties tussen collega's van "
+        "verschillende afdelingen (volgens hun Slack-functie; zonder functie telt een volgrelatie "
+        "niet mee). Er komt een grafiek naar je DM."
+    ),
+    "admin.chart.title": "Kring: de afgelopen {weeks} weken",
+    "admin.chart.posts": "Berichten",
+    "admin.chart.posters": "Actieve schrijvers",
+    "admin.chart.follows": "Nieuw gevolgd",
+    "admin.chart.week": "{start} t/m {end}",
+    "admin.chart.share": "tussen afdelingen: {share}",
+    "admin.chart.comment": "De activiteit in Kring over de afgelopen {weeks} weken.",
+    "admin.chart.failed": "Ik kon de grafiek niet uploaden: Slack zei `{error}`.",
     "error.nothing_to_mute": "Zeg wie of wat je wilt dempen, bijv. `/kring mute @ann #lunch`.",
     "error.nothing_to_unmute": "Zeg wie of wat je niet meer wilt dempen, bijv. `/kring unmute #lunch`.",
     "mute.done": "{targets} gedempt: ze verschijnen niet in je overzichten of suggesties.",

@@ -13,6 +13,7 @@ meant to check.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import copy
 import dataclasses
@@ -199,6 +200,7 @@ class StandinSlack:
         self._api: dict[str, _ApiHandler] = {
             "auth.test": self._auth_test,
             "users.info": self._users_info,
+            "users.conversations": self._users_conversations,
             "conversations.info": self._conversations_info,
             "conversations.open": self._conversations_open,
             "chat.postMessage": self._chat_post_message,
@@ -633,6 +635,44 @@ class StandinSlack:
             answer["locale"] = self._locales[user_id]
         return {"user": answer}
 
+    def _users_conversations(self, params: dict[str, Any]) -> dict[str, Any]:
+        # Membership is modelled for the bot only (add_channel's is_member); other people
+        # are members of nothing here.
+        user_id = _str_or_none(params.get("user")) or self.bot_user_id
+        if user_id not in self._users:
+            raise _SlackError("user_not_found")
+        types = set(_csv(params.get("types")) or ["public_channel"])
+        if not types <= {"public_channel", "private_channel", "mpim", "im"}:
+            raise _SlackError("invalid_types")
+        try:
+            limit = int(params.get("limit") or 100)
+        except ValueError as exc:
+            raise _SlackError("invalid_limit") from exc
+        limit = min(max(limit, 1), 1000)
+        exclude_archived = _truthy(params.get("exclude_archived"))
+        matching = [
+            channel
+            for channel in self._channels.values()
+            if user_id == self.bot_user_id
+            and channel["is_member"]
+            and ("private_channel" if channel["is_private"] else "public_channel") in types
+            and not (exclude_archived and channel["is_archived"])
+        ]
+        start = 0
+        cursor = _str_or_none(params.get("cursor"))
+        if cursor is not None:
+            ids = [str(channel["id"]) for channel in matching]
+            after = _decode_cursor(cursor)
+            if after not in ids:
+                raise _SlackError("invalid_cursor")
+            start = ids.index(after)
+        page = matching[start : start + limit]
+        rest = matching[start + limit : start + limit + 1]
+        return {
+            "channels": copy.deepcopy(page),
+            "response_metadata": {"next_cursor": _encode_cursor(rest[0]["id"]) if rest else ""},
+        }
+
     def _conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
         channel_id = _require(params, "channel", error="channel_not_found")
         channel = self._channels.get(channel_id)
@@ -885,6 +925,19 @@ def _csv(value: Any) -> list[str]:
     if not value:
         return []
     return [part.strip() for part in str(value).split(",") if part.strip()]
+
+
+def _encode_cursor(channel_id: str) -> str:
+    # Slack's cursors are opaque base64 ("dGVhbTpDMDYxRkE1UEI="); this one names the next id.
+    return base64.b64encode(f"channel:{channel_id}".encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> str:
+    try:
+        decoded = base64.b64decode(cursor, validate=True).decode()
+    except ValueError:
+        return ""
+    return decoded.removeprefix("channel:")
 
 
 def _maybe_json(value: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -38,12 +39,14 @@ class Ranked:
 
 def rank(rows: Sequence[Row], now: datetime) -> Ranked:
     """Pick at most MAX_ITEMS posts, at most MAX_PER_AUTHOR per author, best first."""
-    ordered = sorted(rows, key=lambda r: (-score(r, now), r.post_id))
+    # Best first is ascending (-score, post_id). A busy reader has a thousand candidates of
+    # which ten are shown: a heap hands them out in that order without sorting them all.
+    heap = [(-score(row, now), row.post_id, i) for i, row in enumerate(rows)]
+    heapq.heapify(heap)
     per_author: Counter[str] = Counter()
     chosen: list[Row] = []
-    for row in ordered:
-        if len(chosen) == MAX_ITEMS:
-            break
+    while heap and len(chosen) < MAX_ITEMS:
+        row = rows[heapq.heappop(heap)[2]]
         if per_author[row.author_id] >= MAX_PER_AUTHOR:
             continue
         per_author[row.author_id] += 1

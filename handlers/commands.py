@@ -10,12 +10,14 @@ from slack_sdk import WebClient
 
 from bot.i18n import join, language_for, t
 from handlers import lookups
+from handlers.admin import ADMIN_SUBCOMMANDS, after_answer
 from handlers.calls import Asker, Call, Reply, Subcommand, show
 from handlers.deps import Deps
 from handlers.digest_commands import digest_now, digest_reply, is_digest_now
 from handlers.discovery import DISCOVERY_ALIASES, DISCOVERY_SUBCOMMANDS
 from handlers.payloads import clean_text
 from handlers.preferences import PREFERENCE_SUBCOMMANDS
+from handlers.privacy import PRIVACY_SUBCOMMANDS, is_export, send_export
 from handlers.targets import resolve_targets, shorten, tokens
 from storage.follows import Target, follow, following, unfollow
 from storage.people import get_people
@@ -39,6 +41,8 @@ HELP_KEYS = (
     "help.followers",
     "help.mute",
     "help.language",
+    "help.privacy",
+    "help.admin",
     "help.help",
 )
 
@@ -144,6 +148,8 @@ SUBCOMMANDS: dict[str, tuple[Subcommand, str]] = {
     "following": (cmd_following, "usage.following"),
     "digest": (cmd_digest, "usage.digest"),
     **PREFERENCE_SUBCOMMANDS,
+    **PRIVACY_SUBCOMMANDS,
+    **ADMIN_SUBCOMMANDS,
 }
 SUBCOMMANDS.update(DISCOVERY_SUBCOMMANDS)
 ALIASES = {
@@ -193,6 +199,8 @@ def answer(deps: Deps, client: WebClient, *, team_id: str, user_id: str, text: s
         if is_slow(text):
             # Runs outside run_command's transaction: it opens its own per step.
             lang = asker_language(deps, team_id, user_id)
+            if is_export(_first_words(text)):
+                return Reply(send_export(deps, client, team_id=team_id, user_id=user_id, lang=lang))
             return Reply(digest_now(deps, client, team_id=team_id, user_id=user_id, lang=lang))
         return run_command(deps, client, team_id=team_id, user_id=user_id, text=text)
     except Exception:
@@ -202,7 +210,12 @@ def answer(deps: Deps, client: WebClient, *, team_id: str, user_id: str, text: s
 
 def is_slow(text: str) -> bool:
     """Commands whose work could approach Slack's 3 seconds are acknowledged first."""
-    return is_digest_now(tokens(clean_text(text).strip())[:3])
+    words = _first_words(text)
+    return is_digest_now(words) or is_export(words)
+
+
+def _first_words(text: str) -> list[str]:
+    return tokens(clean_text(text).strip())[:3]
 
 
 def asker_language(deps: Deps, team_id: str, user_id: str) -> str:
@@ -221,7 +234,10 @@ def handle_kring_command(deps: Deps, *, ack: Ack, body: dict[str, Any], client: 
     text = str(body.get("text") or "")
     if is_slow(text):
         lang = asker_language(deps, str(body.get("team_id") or ""), str(body.get("user_id") or ""))
-        ack(text=t("digest.now.started", lang), response_type="ephemeral")
+        started = (
+            "privacy.export.started" if is_export(_first_words(text)) else "digest.now.started"
+        )
+        ack(text=t(started, lang), response_type="ephemeral")
         return
     reply = answer(
         deps,
@@ -238,6 +254,14 @@ def finish_slow_command(
 ) -> None:
     """The second half of a slow command: do the work, then answer through response_url."""
     text = str(body.get("text") or "")
+    # `admin stats` was answered in the acknowledgement; its chart is uploaded now.
+    after_answer(
+        deps,
+        client,
+        team_id=str(body.get("team_id") or ""),
+        user_id=str(body.get("user_id") or ""),
+        text=text,
+    )
     if not is_slow(text):
         return
     reply = answer(

@@ -22,9 +22,8 @@ from handlers.payloads import (
 )
 from handlers.welcome import send_welcome
 from storage.channels import remember_channel
-from storage.ingest import record_posts
 from storage.people import upsert_profile
-from storage.posts import delete_post, edit_post, set_reaction
+from storage.posts import delete_post, edit_post, record_posts, set_reaction
 
 log = logging.getLogger(__name__)
 

@@ -13,6 +13,7 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
+from handlers.admin import after_answer
 from handlers.calls import Reply
 from handlers.commands import answer
 from handlers.deps import Deps
@@ -60,6 +61,11 @@ PERSONAL = frozenset(
         "suggest",
         "follow",
         "unfollow",
+        "opt-out",
+        "opt-in",
+        "export",
+        "forget-me",
+        "admin",
     }
 )
 
@@ -128,6 +134,7 @@ def handle_app_mention(
             text=reply.text,
             blocks=reply.blocks,
         )
+        after_answer(deps, client, team_id=team_id, user_id=str(user_id), text=command)
         return
     names = _names(deps, team_id, reply)
     client.chat_postMessage(

@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Float, Select, and_, cast, func, select
+from sqlalchemy import Float, Select, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from storage.models import Follow, Mute, Person, Post, PostTag
@@ -63,9 +63,16 @@ def experts(
 
 
 def _removed(team_id: str) -> Select[str]:
-    """People who must not be suggested or ranked: deactivated accounts and bots."""
+    """People who must not be suggested or ranked: deactivated accounts, bots, and people who
+    opted out or were forgotten."""
     return select(Person.user_id).where(
-        Person.team_id == team_id, (Person.deleted.is_(True)) | (Person.is_bot.is_(True))
+        Person.team_id == team_id,
+        or_(
+            Person.deleted.is_(True),
+            Person.is_bot.is_(True),
+            Person.opted_out.is_(True),
+            Person.forgotten.is_(True),
+        ),
     )
 
 
@@ -81,7 +88,8 @@ def trending(
     *, session: Session, team_id: str, now: datetime, days: int = 7, limit: int = 10
 ) -> list[Trend]:
     """Tags growing fastest in the last ``days`` against the ``days`` before (not just the
-    biggest): growth is damped by the square root of the earlier count."""
+    biggest): growth is damped by the square root of the earlier count. Posts by people who
+    must not be ranked (see ``_removed``: deactivated, opted out, forgotten) do not count."""
     start = now - timedelta(days=days)
     before = start - timedelta(days=days)
     rows = session.execute(
@@ -90,7 +98,9 @@ def trending(
             func.count().filter(PostTag.posted_at >= start),
             func.count().filter(PostTag.posted_at < start),
         )
+        .join(Post, Post.id == PostTag.post_id)
         .where(PostTag.team_id == team_id, PostTag.posted_at >= before, PostTag.posted_at < now)
+        .where(~Post.user_id.in_(_removed(team_id)))
         .group_by(PostTag.tag)
     )
     trends = []
@@ -250,6 +260,8 @@ def suggest(
     for uid in pool:
         person = people.get(uid)
         if person is None or person.deleted or person.is_bot:
+            continue
+        if person.opted_out or person.forgotten:
             continue
         other = bool(my_department) and department_of(person.title) not in ("", my_department)
         base = math.log1p(tag_posts.get(uid, 0)) + 1.5 * math.log1p(followed_by.get(uid, 0))

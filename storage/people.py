@@ -35,11 +35,27 @@ def upsert_profile(*, session: Session, team_id: str, profile: Profile, now: dat
     """Store or refresh a person's cached profile.
 
     A locale missing from the profile (user_change events carry none) keeps the cached one.
+    Someone forgotten (`/kring forget-me`) keeps only the marker: of the profile just the
+    bot and deactivated flags are kept, which decide where they may appear.
     """
-    person = session.get(Person, (team_id, profile.user_id))
+    key = (team_id, profile.user_id)
+    person = session.get(Person, key)
     if person is None:
-        person = Person(team_id=team_id, user_id=profile.user_id)
-        session.add(person)
+        # Another request or instance may be storing this person at this moment (two people
+        # following a newcomer at once, a post naming them): insert-or-skip, then load the
+        # row, so the slower one updates it instead of failing on the primary key.
+        session.execute(
+            insert_ignore(session, Person).values(team_id=team_id, user_id=profile.user_id)
+        )
+        person = session.get(Person, key)
+        if person is None:
+            raise RuntimeError(f"the profile row of {profile.user_id} could not be stored")
+    if person.forgotten:
+        person.is_bot = profile.is_bot
+        person.deleted = profile.deleted
+        person.fetched_at = now
+        session.flush()
+        return person
     person.name = profile.name
     person.real_name = profile.real_name
     person.display_name = profile.display_name

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from storage.db import insert_ignore
-from storage.models import DeletedMessage, Mention, Post, PostTag, Reaction
+from storage.models import DeletedMessage, Mention, Permalink, Person, Post, PostTag, Reaction
 from storage.people import ensure_known
+from storage.privacy import is_unrecorded
 
 
 @dataclass(frozen=True)
@@ -43,7 +57,9 @@ def _post_id(session: Session, team_id: str, channel_id: str, ts: str) -> int | 
     )
 
 
-def _write_tags_and_mentions(session: Session, post_id: int, post: NewPost, when: datetime) -> None:
+def _write_tags_and_mentions(
+    session: Session, post_id: int, post: NewPost, when: datetime, unrecorded: set[str]
+) -> None:
     if post.tags:
         session.execute(
             insert_ignore(session, PostTag),
@@ -52,7 +68,7 @@ def _write_tags_and_mentions(session: Session, post_id: int, post: NewPost, when
                 for tag in sorted(post.tags)
             ],
         )
-    mentioned = sorted(post.mentions - {post.user_id})
+    mentioned = sorted(post.mentions - {post.user_id} - unrecorded)
     if mentioned:
         session.execute(
             insert_ignore(session, Mention),
@@ -90,53 +106,28 @@ def _refresh_reaction_counts(session: Session, post_id: int) -> None:
     )
 
 
-def record_post(*, session: Session, post: NewPost) -> bool:
-    """Store a new post with its tags and mentions.
-
-    Returns False, changing nothing, when the message is already stored (a retried or duplicated
-    event) or was deleted in Slack before this event arrived.
-    """
-    deleted = session.get(DeletedMessage, (post.team_id, post.channel_id, post.ts))
-    if deleted is not None:
-        return False
-    when = ts_to_datetime(post.ts)
-    result = session.execute(
-        insert_ignore(session, Post)
-        .values(
-            team_id=post.team_id,
-            channel_id=post.channel_id,
-            ts=post.ts,
-            user_id=post.user_id,
-            text=post.text,
-            thread_ts=post.thread_ts,
-            is_broadcast=post.is_broadcast,
-            links=list(post.links),
-            files=list(post.files),
-            posted_at=when,
-            edited_at=post.edited_at,
-            reaction_count=0,
-            reactor_count=0,
-            reply_count=0,
-        )
-        # RETURNING yields no row when the insert was skipped: portable "was it new?".
-        .returning(Post.id)
+def _unrecorded(session: Session, post: NewPost) -> set[str]:
+    # One query for the author and everyone mentioned: who opted out or was forgotten.
+    return is_unrecorded(
+        session=session, team_id=post.team_id, user_ids=[post.user_id, *post.mentions]
     )
-    post_id = result.scalar()
-    if post_id is None:
-        return False
-    _write_tags_and_mentions(session, post_id, post, when)
-    ensure_known(session=session, team_id=post.team_id, user_ids=[post.user_id, *post.mentions])
-    if post.thread_ts and post.thread_ts != post.ts:
-        _refresh_reply_count(session, post.team_id, post.channel_id, post.thread_ts)
-    return True
+
+
+def record_post(*, session: Session, post: NewPost) -> bool:
+    """Store one new post with its tags and mentions (see :func:`record_posts`)."""
+    return record_posts(session=session, posts=[post])[0]
 
 
 def edit_post(*, session: Session, post: NewPost) -> bool:
     """Replace a stored post's text, tags, mentions, links and files with an edited version.
 
     A post Kring never saw (edited before Kring was invited, say) is recorded as new.
-    Returns True when something was stored.
+    Returns True when something was stored; an edit by someone who opted out or was forgotten
+    changes nothing (what was stored before they opted out stays as it was).
     """
+    unrecorded = _unrecorded(session, post)
+    if post.user_id in unrecorded:
+        return False
     post_id = _post_id(session, post.team_id, post.channel_id, post.ts)
     if post_id is None:
         return record_post(session=session, post=post)
@@ -153,13 +144,13 @@ def edit_post(*, session: Session, post: NewPost) -> bool:
     )
     session.execute(delete(PostTag).where(PostTag.post_id == post_id))
     session.execute(delete(Mention).where(Mention.post_id == post_id))
-    _write_tags_and_mentions(session, post_id, post, ts_to_datetime(post.ts))
-    ensure_known(session=session, team_id=post.team_id, user_ids=post.mentions)
+    _write_tags_and_mentions(session, post_id, post, ts_to_datetime(post.ts), unrecorded)
+    ensure_known(session=session, team_id=post.team_id, user_ids=post.mentions - unrecorded)
     return True
 
 
 def delete_post(*, session: Session, team_id: str, channel_id: str, ts: str, now: datetime) -> bool:
-    """Remove a message deleted in Slack, with its tags, mentions and reactions.
+    """Remove a message deleted in Slack, with its tags, mentions, reactions and permalink.
 
     Remembers the deletion so that a late retry of the original event cannot bring it back.
     Returns True when a stored post was removed.
@@ -181,6 +172,11 @@ def delete_post(*, session: Session, team_id: str, channel_id: str, ts: str, now
     for model in (PostTag, Mention, Reaction):
         session.execute(delete(model).where(model.post_id == post_id))
     session.execute(delete(Post).where(Post.id == post_id))
+    session.execute(
+        delete(Permalink).where(
+            Permalink.team_id == team_id, Permalink.channel_id == channel_id, Permalink.ts == ts
+        )
+    )
     if thread_ts and thread_ts != ts:
         _refresh_reply_count(session, team_id, channel_id, thread_ts)
     return True
@@ -198,11 +194,14 @@ def set_reaction(
 ) -> bool:
     """Add (``present``) or remove one person's reaction on a stored post.
 
-    Reactions on messages Kring did not record (private channels, bots) are ignored.
-    Returns True when the post is known.
+    Reactions on messages Kring did not record (private channels, bots) are ignored, and so
+    are new reactions by people who opted out or were forgotten (a removal is always applied:
+    it only takes away what Kring holds). Returns True when the reaction was applied.
     """
     post_id = _post_id(session, team_id, channel_id, ts)
     if post_id is None:
+        return False
+    if present and is_unrecorded(session=session, team_id=team_id, user_ids=[user_id]):
         return False
     if present:
         session.execute(
@@ -257,3 +256,131 @@ def mentions_of(*, session: Session, post_ids: Iterable[int]) -> dict[int, list[
         for pid, uid in rows:
             out[pid].append(uid)
     return out
+
+
+Key = tuple[str, str, str]  # team, channel, ts
+
+
+# Built once: constructing and cache-keying statements costs more than running them here.
+# One round trip answers both "deleted in Slack already?" and "who is known / opted out?".
+_CHECKS = union_all(
+    select(
+        literal("deleted").label("what"),
+        DeletedMessage.team_id,
+        DeletedMessage.channel_id.label("a"),
+        DeletedMessage.ts.label("b"),
+    ).where(
+        tuple_(DeletedMessage.team_id, DeletedMessage.channel_id, DeletedMessage.ts).in_(
+            bindparam("keys", expanding=True)
+        )
+    ),
+    select(
+        literal("person").label("what"),
+        Person.team_id,
+        Person.user_id.label("a"),
+        case((or_(Person.opted_out, Person.forgotten), "out"), else_="in").label("b"),
+    ).where(tuple_(Person.team_id, Person.user_id).in_(bindparam("people", expanding=True))),
+)
+
+
+@dataclass
+class _Known:
+    deleted: set[Key] = field(default_factory=set)
+    people: set[tuple[str, str]] = field(default_factory=set)
+    unrecorded: set[tuple[str, str]] = field(default_factory=set)
+
+
+def _checks(conn: Connection, keys: Sequence[Key], people: set[tuple[str, str]]) -> _Known:
+    known = _Known()
+    for what, team, a, b in conn.execute(_CHECKS, {"keys": list(keys), "people": sorted(people)}):
+        if what == "deleted":
+            known.deleted.add((team, a, b))
+        else:
+            known.people.add((team, a))
+            if b == "out":
+                known.unrecorded.add((team, a))
+    return known
+
+
+def record_posts(*, session: Session, posts: Sequence[NewPost]) -> list[bool]:
+    """Store new posts with their tags and mentions; True for each post stored now.
+
+    A post is skipped (False) when it is already stored (a retried or duplicated event), was
+    deleted in Slack before this event arrived, or its author opted out. Mentions of people who
+    opted out are not recorded.
+    """
+    if not posts:
+        return []
+    conn = session.connection()
+    keys = [(p.team_id, p.channel_id, p.ts) for p in posts]
+    people = {(p.team_id, p.user_id) for p in posts}
+    people |= {(p.team_id, uid) for p in posts for uid in p.mentions}
+    checked = _checks(conn, keys, people)
+    deleted, known, unrecorded = checked.deleted, checked.people, checked.unrecorded
+    rows: list[dict[str, object]] = []
+    wanted: dict[Key, NewPost] = {}
+    for post, key in zip(posts, keys, strict=True):
+        if key in deleted or (post.team_id, post.user_id) in unrecorded or key in wanted:
+            continue
+        wanted[key] = post
+        rows.append(
+            {
+                "team_id": post.team_id,
+                "channel_id": post.channel_id,
+                "ts": post.ts,
+                "user_id": post.user_id,
+                "text": post.text,
+                "thread_ts": post.thread_ts,
+                "is_broadcast": post.is_broadcast,
+                "links": list(post.links),
+                "files": list(post.files),
+                "posted_at": ts_to_datetime(post.ts),
+                "edited_at": post.edited_at,
+                "reaction_count": 0,
+                "reactor_count": 0,
+                "reply_count": 0,
+            }
+        )
+    stored: dict[Key, int] = {}
+    if rows:
+        # executemany (one cached statement, batched by the driver) rather than a multi-VALUES
+        # statement, which SQLAlchemy would compile anew for every batch.
+        result = conn.execute(
+            insert_ignore(session, Post).returning(Post.id, Post.team_id, Post.channel_id, Post.ts),
+            rows,
+        )
+        # RETURNING yields only the rows inserted now: a portable "which ones were new?".
+        stored.update({(t, c, s): pid for pid, t, c, s in result})
+    tag_rows: list[dict[str, object]] = []
+    mention_rows: list[dict[str, object]] = []
+    person_rows: dict[tuple[str, str], dict[str, object]] = {}
+    parents: set[Key] = set()
+    for key, post_id in stored.items():
+        post = wanted[key]
+        when = ts_to_datetime(post.ts)
+        tag_rows += [
+            {"post_id": post_id, "tag": tag, "team_id": post.team_id, "posted_at": when}
+            for tag in sorted(post.tags)
+        ]
+        mentioned = sorted(
+            uid
+            for uid in post.mentions
+            if uid != post.user_id and (post.team_id, uid) not in unrecorded
+        )
+        mention_rows += [
+            {"post_id": post_id, "user_id": uid, "team_id": post.team_id} for uid in mentioned
+        ]
+        for uid in (post.user_id, *mentioned):
+            if (post.team_id, uid) not in known:
+                person_rows[(post.team_id, uid)] = {"team_id": post.team_id, "user_id": uid}
+        if post.thread_ts and post.thread_ts != post.ts:
+            parents.add((post.team_id, post.channel_id, post.thread_ts))
+    people_rows = sorted(person_rows.values(), key=lambda r: str(r["user_id"]))
+    for model, many in ((PostTag, tag_rows), (Mention, mention_rows), (Person, people_rows)):
+        if many:
+            conn.execute(insert_ignore(session, model), many)
+    for team_id, channel_id, parent_ts in sorted(parents):
+        _refresh_reply_count(session, team_id, channel_id, parent_ts)
+    return [
+        key in stored and wanted.get(key) is post for post, key in zip(posts, keys, strict=True)
+    ]

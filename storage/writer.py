@@ -15,8 +15,7 @@ from concurrent.futures import Future
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.ingest import record_posts
-from storage.posts import NewPost
+from storage.posts import NewPost, record_posts
 
 log = logging.getLogger(__name__)
 

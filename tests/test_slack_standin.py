@@ -101,6 +101,30 @@ def test_conversations_info_knows_added_channels_only(client: WebClient) -> None
     assert raised.value.response["error"] == "channel_not_found"
 
 
+def test_users_conversations_lists_the_bots_channels_page_by_page(
+    client: WebClient, standin: StandinSlack
+) -> None:
+    standin.add_channel("C0003", "random")
+    standin.add_channel("C0004", "elsewhere", is_member=False)
+    standin.add_channel("C0005", "old", is_archived=True)
+
+    first = client.users_conversations(types="public_channel", exclude_archived=True, limit=1)
+    cursor = first["response_metadata"]["next_cursor"]
+    second = client.users_conversations(
+        types="public_channel", exclude_archived=True, limit=1, cursor=cursor
+    )
+
+    assert [c["id"] for c in first["channels"]] == ["C0001"]
+    assert [c["id"] for c in second["channels"]] == ["C0003"]
+    assert second["response_metadata"]["next_cursor"] == ""
+    everything = client.users_conversations(types="public_channel,private_channel")
+    assert [c["id"] for c in everything["channels"]] == ["C0001", "C0002", "C0003", "C0005"]
+    assert standin.calls("users.conversations")[0].params["exclude_archived"] in ("1", "true")
+    with pytest.raises(SlackApiError) as raised:
+        client.users_conversations(cursor="bm90LWEtY3Vyc29y")
+    assert raised.value.response["error"] == "invalid_cursor"
+
+
 def test_post_message_is_recorded_and_wait_for_sees_it_from_another_thread(
     client: WebClient, standin: StandinSlack
 ) -> None:

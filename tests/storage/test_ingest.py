@@ -9,9 +9,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.ingest import record_posts
 from storage.models import Mention, Person, Post, PostTag
-from storage.posts import NewPost, delete_post, get_post
+from storage.posts import NewPost, delete_post, get_post, record_posts
 from storage.writer import PostWriter
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)

@@ -1,0 +1,428 @@
+"""People's control over their data: opting out, exporting it, and being forgotten."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Delete, Select, and_, delete, func, or_, select, tuple_, update
+from sqlalchemy.orm import Session, aliased
+
+from storage.models import (
+    DigestDelivery,
+    DigestSetting,
+    Follow,
+    Mention,
+    Mute,
+    Permalink,
+    Person,
+    Post,
+    PostTag,
+    Reaction,
+)
+
+EXPORT_FORMAT = 1
+
+
+def set_opted_out(
+    *, session: Session, team_id: str, user_id: str, opted_out: bool, now: datetime
+) -> bool:
+    """Stop (``opted_out``) or resume recording a person's posts, reactions and mentions.
+
+    Creates the person's row when Kring never saw them. Opting in also lifts the "forgotten"
+    marker, and the profile is fetched from Slack again on next use. Returns True when this
+    changed something (False: they were already opted out, or already being recorded).
+    ``now`` is accepted like every other write; the flags themselves carry no time.
+    """
+    del now
+    person = session.get(Person, (team_id, user_id))
+    if person is None:
+        person = Person(team_id=team_id, user_id=user_id, opted_out=False, forgotten=False)
+        session.add(person)
+    changed = bool(person.opted_out) != opted_out or (not opted_out and bool(person.forgotten))
+    if not opted_out and person.forgotten:
+        person.fetched_at = None  # the marker holds no profile: fetch it again
+    person.opted_out = opted_out
+    if not opted_out:
+        person.forgotten = False
+    session.flush()
+    return changed
+
+
+def is_unrecorded(*, session: Session, team_id: str, user_ids: Iterable[str]) -> set[str]:
+    """Which of ``user_ids`` Kring must not record: opted out or forgotten (one small query)."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return set()
+    return set(
+        session.scalars(
+            select(Person.user_id).where(
+                Person.team_id == team_id,
+                Person.user_id.in_(ids),
+                or_(Person.opted_out.is_(True), Person.forgotten.is_(True)),
+            )
+        )
+    )
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def export(*, session: Session, team_id: str, user_id: str) -> dict[str, Any]:
+    """Everything Kring holds about one person, as JSON-serialisable plain values.
+
+    Profile, posts (with tags, mentions, links, files, reaction counts and cached permalink),
+    the reactions they gave, posts that mention them, whom they follow and who follows them,
+    their mutes, digest settings (None: the defaults) and digest history. Who muted *them* is
+    left out: that belongs to the people who did it.
+    """
+    person = session.get(Person, (team_id, user_id))
+    theirs = and_(Post.team_id == team_id, Post.user_id == user_id)
+
+    tags: dict[int, list[str]] = defaultdict(list)
+    for pid, tag in session.execute(
+        select(PostTag.post_id, PostTag.tag)
+        .join(Post, Post.id == PostTag.post_id)
+        .where(theirs)
+        .order_by(PostTag.post_id, PostTag.tag)
+    ):
+        tags[pid].append(tag)
+    mentioned: dict[int, list[str]] = defaultdict(list)
+    for pid, uid in session.execute(
+        select(Mention.post_id, Mention.user_id)
+        .join(Post, Post.id == Mention.post_id)
+        .where(theirs)
+        .order_by(Mention.post_id, Mention.user_id)
+    ):
+        mentioned[pid].append(uid)
+    by_emoji: dict[int, dict[str, int]] = defaultdict(dict)
+    for pid, name, n in session.execute(
+        select(Reaction.post_id, Reaction.name, func.count())
+        .join(Post, Post.id == Reaction.post_id)
+        .where(theirs)
+        .group_by(Reaction.post_id, Reaction.name)
+        .order_by(Reaction.post_id, Reaction.name)
+    ):
+        by_emoji[pid][name] = int(n)
+    links = {
+        (channel, ts): url
+        for channel, ts, url in session.execute(
+            select(Permalink.channel_id, Permalink.ts, Permalink.url)
+            .join(
+                Post,
+                and_(
+                    Post.team_id == Permalink.team_id,
+                    Post.channel_id == Permalink.channel_id,
+                    Post.ts == Permalink.ts,
+                ),
+            )
+            .where(theirs)
+        )
+    }
+    posts = [
+        {
+            "channel_id": p.channel_id,
+            "ts": p.ts,
+            "thread_ts": p.thread_ts,
+            "is_broadcast": p.is_broadcast,
+            "text": p.text,
+            "posted_at": _iso(p.posted_at),
+            "edited_at": _iso(p.edited_at),
+            "tags": tags.get(p.id, []),
+            "mentions": mentioned.get(p.id, []),
+            "links": list(p.links or []),
+            "files": list(p.files or []),
+            "reaction_count": p.reaction_count,
+            "reactor_count": p.reactor_count,
+            "reply_count": p.reply_count,
+            "reactions": by_emoji.get(p.id, {}),
+            "permalink": links.get((p.channel_id, p.ts)),
+        }
+        for p in session.scalars(select(Post).where(theirs).order_by(Post.posted_at, Post.id))
+    ]
+    reactions_given = [
+        {"channel_id": channel, "ts": ts, "reaction": name}
+        for channel, ts, name in session.execute(
+            select(Post.channel_id, Post.ts, Reaction.name)
+            .select_from(Reaction)
+            .join(Post, Post.id == Reaction.post_id)
+            .where(Reaction.team_id == team_id, Reaction.user_id == user_id)
+            .order_by(Post.posted_at, Post.id, Reaction.name)
+        )
+    ]
+    mentions = [
+        {"channel_id": channel, "ts": ts, "author_id": author, "posted_at": _iso(posted)}
+        for channel, ts, author, posted in session.execute(
+            select(Post.channel_id, Post.ts, Post.user_id, Post.posted_at)
+            .select_from(Mention)
+            .join(Post, Post.id == Mention.post_id)
+            .where(Mention.team_id == team_id, Mention.user_id == user_id)
+            .order_by(Post.posted_at, Post.id)
+        )
+    ]
+    following = [
+        {"kind": kind, "target": target, "since": _iso(created)}
+        for kind, target, created in session.execute(
+            select(Follow.kind, Follow.target, Follow.created_at)
+            .where(Follow.team_id == team_id, Follow.follower_id == user_id)
+            .order_by(Follow.kind, Follow.target)
+        )
+    ]
+    followers = [
+        {"user_id": follower, "since": _iso(created)}
+        for follower, created in session.execute(
+            select(Follow.follower_id, Follow.created_at)
+            .where(Follow.team_id == team_id, Follow.kind == "person", Follow.target == user_id)
+            .order_by(Follow.follower_id)
+        )
+    ]
+    mutes = [
+        {"kind": kind, "target": target, "since": _iso(created)}
+        for kind, target, created in session.execute(
+            select(Mute.kind, Mute.target, Mute.created_at)
+            .where(Mute.team_id == team_id, Mute.user_id == user_id)
+            .order_by(Mute.kind, Mute.target)
+        )
+    ]
+    setting = session.get(DigestSetting, (team_id, user_id))
+    deliveries = [
+        {
+            "local_date": _iso(d.local_date),
+            "status": d.status,
+            "attempts": d.attempts,
+            "claimed_at": _iso(d.claimed_at),
+            "covered_from": _iso(d.covered_from),
+            "covered_to": _iso(d.covered_to),
+            "sent_at": _iso(d.sent_at),
+            "post_count": d.post_count,
+            "channel_id": d.channel_id,
+            "message_ts": d.message_ts,
+            "error": d.error,
+        }
+        for d in session.scalars(
+            select(DigestDelivery)
+            .where(DigestDelivery.team_id == team_id, DigestDelivery.user_id == user_id)
+            .order_by(DigestDelivery.local_date, DigestDelivery.id)
+        )
+    ]
+    return {
+        "format": EXPORT_FORMAT,
+        "team_id": team_id,
+        "user_id": user_id,
+        "profile": _profile(person),
+        "posts": posts,
+        "reactions_given": reactions_given,
+        "mentioned_in": mentions,
+        "following": following,
+        "followers": followers,
+        "mutes": mutes,
+        "digest_settings": None
+        if setting is None
+        else {
+            "minute_of_day": setting.minute_of_day,
+            "frequency": setting.frequency,
+            "weekday": setting.weekday,
+            "updated_at": _iso(setting.updated_at),
+        },
+        "digest_deliveries": deliveries,
+    }
+
+
+def _profile(person: Person | None) -> dict[str, Any] | None:
+    if person is None:
+        return None
+    return {
+        "name": person.name,
+        "real_name": person.real_name,
+        "display_name": person.display_name,
+        "title": person.title,
+        "tz": person.tz,
+        "tz_offset": person.tz_offset,
+        "locale": person.locale,
+        "language": person.language,
+        "is_bot": person.is_bot,
+        "deleted": person.deleted,
+        "is_admin": person.is_admin,
+        "is_owner": person.is_owner,
+        "opted_out": person.opted_out,
+        "forgotten": person.forgotten,
+        "fetched_at": _iso(person.fetched_at),
+    }
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """How many rows ``forget`` deleted, per kind."""
+
+    posts: int = 0
+    post_tags: int = 0
+    mentions: int = 0  # of them in others' posts, and in their own posts
+    reactions: int = 0  # they gave, and on their own posts
+    follows: int = 0  # they followed
+    followers: int = 0  # followed them
+    mutes: int = 0  # theirs, and others' mutes of them
+    digest_settings: int = 0
+    digest_deliveries: int = 0
+    permalinks: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def _deleted(session: Session, stmt: Delete) -> int:
+    result = session.execute(stmt)
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def forget(*, session: Session, team_id: str, user_id: str, now: datetime) -> Forgotten:
+    """Delete everything Kring holds about one person, with set-based statements.
+
+    Their posts (with tags, mentions, reactions and cached permalinks), mentions of them and
+    reactions by them in others' posts (whose reaction and reply counts are recomputed), follows
+    both ways, mutes by and of them, digest settings and history. The person row stays only as
+    the "forgotten" marker (no names, title, time zone or locale), opted out, so they are not
+    recorded again until they opt in. ``now`` is accepted like every other write.
+    """
+    del now
+    their_posts = select(Post.id).where(Post.team_id == team_id, Post.user_id == user_id)
+    others = and_(Post.team_id == team_id, Post.user_id != user_id)
+
+    # Counts first, while the rows that must no longer count are still there to exclude.
+    reacted = select(Reaction.post_id).where(
+        Reaction.team_id == team_id, Reaction.user_id == user_id
+    )
+    remaining = and_(Reaction.post_id == Post.id, Reaction.user_id != user_id)
+    session.execute(
+        update(Post)
+        .where(others, Post.id.in_(reacted))
+        .values(
+            reaction_count=select(func.count())
+            .select_from(Reaction)
+            .where(remaining)
+            .scalar_subquery(),
+            reactor_count=select(func.count(func.distinct(Reaction.user_id)))
+            .where(remaining)
+            .scalar_subquery(),
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    reply = aliased(Post)
+    replied_to = select(reply.channel_id, reply.thread_ts).where(
+        reply.team_id == team_id,
+        reply.user_id == user_id,
+        reply.thread_ts.is_not(None),
+        reply.thread_ts != reply.ts,
+    )
+    session.execute(
+        update(Post)
+        .where(others, tuple_(Post.channel_id, Post.ts).in_(replied_to))
+        .values(
+            reply_count=select(func.count())
+            .select_from(reply)
+            .where(
+                reply.team_id == Post.team_id,
+                reply.channel_id == Post.channel_id,
+                reply.thread_ts == Post.ts,
+                reply.ts != Post.ts,
+                reply.user_id != user_id,
+            )
+            .scalar_subquery()
+        ),
+        execution_options={"synchronize_session": False},
+    )
+
+    # Two deletes each rather than one OR: each side then uses its own index.
+    reactions = _deleted(
+        session, delete(Reaction).where(Reaction.team_id == team_id, Reaction.user_id == user_id)
+    ) + _deleted(session, delete(Reaction).where(Reaction.post_id.in_(their_posts)))
+    mentions = _deleted(
+        session, delete(Mention).where(Mention.team_id == team_id, Mention.user_id == user_id)
+    ) + _deleted(session, delete(Mention).where(Mention.post_id.in_(their_posts)))
+    post_tags = _deleted(session, delete(PostTag).where(PostTag.post_id.in_(their_posts)))
+    permalinks = _deleted(
+        session,
+        delete(Permalink).where(
+            Permalink.team_id == team_id,
+            tuple_(Permalink.channel_id, Permalink.ts).in_(
+                select(Post.channel_id, Post.ts).where(
+                    Post.team_id == team_id, Post.user_id == user_id
+                )
+            ),
+        ),
+    )
+    posts = _deleted(session, delete(Post).where(Post.team_id == team_id, Post.user_id == user_id))
+    follows = _deleted(
+        session, delete(Follow).where(Follow.team_id == team_id, Follow.follower_id == user_id)
+    )
+    followers = _deleted(
+        session,
+        delete(Follow).where(
+            Follow.team_id == team_id, Follow.kind == "person", Follow.target == user_id
+        ),
+    )
+    mutes = _deleted(
+        session,
+        delete(Mute).where(
+            Mute.team_id == team_id,
+            or_(Mute.user_id == user_id, and_(Mute.kind == "person", Mute.target == user_id)),
+        ),
+    )
+    settings = _deleted(
+        session,
+        delete(DigestSetting).where(
+            DigestSetting.team_id == team_id, DigestSetting.user_id == user_id
+        ),
+    )
+    deliveries = _deleted(
+        session,
+        delete(DigestDelivery).where(
+            DigestDelivery.team_id == team_id, DigestDelivery.user_id == user_id
+        ),
+    )
+    _leave_marker(session, team_id, user_id)
+    return Forgotten(
+        posts=posts,
+        post_tags=post_tags,
+        mentions=mentions,
+        reactions=reactions,
+        follows=follows,
+        followers=followers,
+        mutes=mutes,
+        digest_settings=settings,
+        digest_deliveries=deliveries,
+        permalinks=permalinks,
+    )
+
+
+def _leave_marker(session: Session, team_id: str, user_id: str) -> None:
+    person = session.get(Person, (team_id, user_id))
+    if person is None:
+        person = Person(team_id=team_id, user_id=user_id, is_bot=False, deleted=False)
+        session.add(person)
+    person.name = ""
+    person.real_name = ""
+    person.display_name = ""
+    person.title = ""
+    person.tz = None
+    person.tz_offset = 0
+    person.locale = None
+    person.language = None
+    person.is_admin = False
+    person.is_owner = False
+    person.fetched_at = None
+    person.opted_out = True
+    person.forgotten = True
+    session.flush()
+
+
+def hidden_authors(team_id: str) -> Select[str]:
+    """People whose posts are shown to no one (digests, Home): deactivated, opted out or
+    forgotten. A subquery, for ``NOT IN``."""
+    return select(Person.user_id).where(
+        Person.team_id == team_id,
+        or_(Person.deleted.is_(True), Person.opted_out.is_(True), Person.forgotten.is_(True)),
+    )

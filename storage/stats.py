@@ -1,0 +1,209 @@
+"""Workspace statistics for admins: weekly activity and the channels Kring records."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    SQLColumnExpression,
+    and_,
+    case,
+    distinct,
+    func,
+    literal,
+    select,
+)
+from sqlalchemy.orm import Session, aliased
+
+from storage.discovery import department_of
+from storage.models import DigestDelivery, Follow, Person, Post
+
+WEEK = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class WeekStats:
+    """One week of a workspace: ``start`` (inclusive) to ``end`` (exclusive), midnights UTC."""
+
+    start: datetime
+    end: datetime
+    active_posters: int = 0
+    posts: int = 0
+    new_follows: int = 0  # people and tags followed that week (and still followed)
+    # New person-follows where both people's departments are known, and how many of those
+    # cross from one department to another.
+    known_department_follows: int = 0
+    cross_department_follows: int = 0
+    digests_sent: int = 0
+
+    @property
+    def cross_department_share(self) -> float | None:
+        """Crossing follows / follows with both departments known; None when there are none."""
+        if not self.known_department_follows:
+            return None
+        return self.cross_department_follows / self.known_department_follows
+
+
+def week_bounds(now: datetime, weeks: int) -> list[datetime]:
+    """``weeks + 1`` boundaries of whole UTC days: 7-day windows, the last one ending with
+    today (so it is still running), the first one ``weeks`` weeks back."""
+    today = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    end = today + timedelta(days=1)
+    return [end - WEEK * (weeks - i) for i in range(weeks + 1)]
+
+
+def _week_index(column: SQLColumnExpression[Any], bounds: Sequence[datetime]) -> ColumnElement[int]:
+    """Which window a timestamp falls in (0 = oldest), as a portable CASE expression.
+
+    Callers keep rows within ``bounds[0] <= column < bounds[-1]``.
+    """
+    if len(bounds) <= 2:
+        return literal(0)
+    return case(*[(column < end, i) for i, end in enumerate(bounds[1:-1])], else_=len(bounds) - 2)
+
+
+def weekly_stats(
+    *, session: Session, team_id: str, now: datetime, weeks: int = 4
+) -> list[WeekStats]:
+    """Activity of a workspace over the last ``weeks`` weeks (see :func:`week_bounds`), oldest first.
+
+    Per week: active posters and posts (Kring's stored posts), new follows, the share of new
+    person-follows that cross departments (department from each person's Slack title, see
+    :func:`storage.discovery.department_of`; only follows where both are known count) and
+    digests delivered. Three GROUP BY queries, one per table.
+    """
+    if weeks < 1:
+        return []
+    bounds = week_bounds(now, weeks)
+    start, end = bounds[0], bounds[-1]
+    posts = [0] * weeks
+    posters = [0] * weeks
+    follows = [0] * weeks
+    known = [0] * weeks
+    crossing = [0] * weeks
+    digests = [0] * weeks
+
+    # Grouping on a subquery's column keeps PostgreSQL happy: the CASE carries bound
+    # parameters, and the same expression repeated in GROUP BY would not count as equal.
+    post_weeks = (
+        select(_week_index(Post.posted_at, bounds).label("week"), Post.user_id)
+        .where(Post.team_id == team_id, Post.posted_at >= start, Post.posted_at < end)
+        .subquery()
+    )
+    for week, count, people in session.execute(
+        select(
+            post_weeks.c.week, func.count(), func.count(distinct(post_weeks.c.user_id))
+        ).group_by(post_weeks.c.week)
+    ):
+        posts[int(week)] = int(count)
+        posters[int(week)] = int(people)
+
+    follower = aliased(Person)
+    target = aliased(Person)
+    follow_weeks = (
+        select(
+            _week_index(Follow.created_at, bounds).label("week"),
+            Follow.kind,
+            follower.title.label("follower_title"),
+            target.title.label("target_title"),
+        )
+        .outerjoin(
+            follower,
+            and_(follower.team_id == Follow.team_id, follower.user_id == Follow.follower_id),
+        )
+        .outerjoin(
+            target,
+            and_(
+                Follow.kind == "person",
+                target.team_id == Follow.team_id,
+                target.user_id == Follow.target,
+            ),
+        )
+        .where(Follow.team_id == team_id, Follow.created_at >= start, Follow.created_at < end)
+        .subquery()
+    )
+    for week, kind, follower_title, target_title, count in session.execute(
+        select(
+            follow_weeks.c.week,
+            follow_weeks.c.kind,
+            follow_weeks.c.follower_title,
+            follow_weeks.c.target_title,
+            func.count(),
+        ).group_by(
+            follow_weeks.c.week,
+            follow_weeks.c.kind,
+            follow_weeks.c.follower_title,
+            follow_weeks.c.target_title,
+        )
+    ):
+        i, n = int(week), int(count)
+        follows[i] += n
+        if kind != "person":
+            continue
+        mine, theirs = department_of(follower_title), department_of(target_title)
+        if mine and theirs:
+            known[i] += n
+            if mine != theirs:
+                crossing[i] += n
+
+    digest_weeks = (
+        select(_week_index(DigestDelivery.sent_at, bounds).label("week"))
+        .where(
+            DigestDelivery.team_id == team_id,
+            DigestDelivery.status == "sent",
+            DigestDelivery.sent_at >= start,
+            DigestDelivery.sent_at < end,
+        )
+        .subquery()
+    )
+    for week, count in session.execute(
+        select(digest_weeks.c.week, func.count()).group_by(digest_weeks.c.week)
+    ):
+        digests[int(week)] = int(count)
+
+    return [
+        WeekStats(
+            start=bounds[i],
+            end=bounds[i + 1],
+            active_posters=posters[i],
+            posts=posts[i],
+            new_follows=follows[i],
+            known_department_follows=known[i],
+            cross_department_follows=crossing[i],
+            digests_sent=digests[i],
+        )
+        for i in range(weeks)
+    ]
+
+
+@dataclass(frozen=True)
+class ChannelActivity:
+    """What Kring stored from one channel."""
+
+    posts: int
+    last_post: datetime | None
+
+
+def channel_activity(
+    *, session: Session, team_id: str, channel_ids: Collection[str]
+) -> dict[str, ChannelActivity]:
+    """Stored posts and the time of the newest one for each channel (one GROUP BY query).
+
+    Every requested channel is in the answer; one with nothing stored has 0 posts.
+    """
+    ids = sorted(set(channel_ids))
+    out = {cid: ChannelActivity(0, None) for cid in ids}
+    if not ids:
+        return out
+    rows = session.execute(
+        select(Post.channel_id, func.count(), func.max(Post.posted_at))
+        .where(Post.team_id == team_id, Post.channel_id.in_(ids))
+        .group_by(Post.channel_id)
+    )
+    for channel_id, count, last in rows:
+        out[channel_id] = ChannelActivity(int(count), last)
+    return out
