@@ -379,6 +379,8 @@ def bench_kring(
         for _ in range(plan.rounds):
             timed_blast(noop_url, signed_batch(factory, per_round), plan.threads, noop)
             timed_blast(running.url, signed_batch(factory, per_round), plan.threads, kring)
+        writer = running.kring.deps.writer
+        batch_avg = writer.items / writer.batches if writer and writer.batches else 0.0
         slow = paced(running.url, factory, plan.paced_events)
         with running.kring.engine.connect() as conn:
             stored = int(conn.scalar(select(func.count()).select_from(Post)) or 0)
@@ -389,6 +391,7 @@ def bench_kring(
     out(f"{prefix}_cost_ratio", ratio, "ratio")
     out(f"{prefix}_noop_cpu_ms_per_event", noop.cpu_ms_per_event, "ms")
     out(f"{prefix}_cpu_ms_per_event", kring.cpu_ms_per_event, "ms")
+    out(f"{prefix}_posts_per_transaction", batch_avg, "posts")
     _latency_figures(out, prefix, slow)
     out(f"{prefix}_posts_stored", stored, "posts")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from concurrent.futures import Future
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,13 +26,19 @@ _STOP = object()
 class PostWriter:
     """Stores posts for many threads at once; ``store`` blocks until the post is committed."""
 
-    def __init__(self, sessions: sessionmaker[Session], *, max_batch: int = 100) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], *, max_batch: int = 100, linger: float = 0.001
+    ) -> None:
         self.sessions = sessions
         self.max_batch = max_batch
+        self.linger = linger
         self.queue: queue.SimpleQueue[object] = queue.SimpleQueue()
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
         self.closed = False
+        # For monitoring and the benchmark: how well concurrent events share transactions.
+        self.batches = 0
+        self.items = 0
 
     def store(self, post: NewPost, *, timeout: float = 60.0) -> bool:
         """Store one post; True when it is new. Raises when it could not be written."""
@@ -61,9 +68,11 @@ class PostWriter:
                 return
             batch = [first]
             stop = False
+            # Linger a moment for concurrent events: a bigger batch shares one transaction.
+            deadline = time.monotonic() + self.linger
             while len(batch) < self.max_batch:
                 try:
-                    item = self.queue.get_nowait()
+                    item = self.queue.get(timeout=max(0.0, deadline - time.monotonic()))
                 except queue.Empty:
                     break
                 if item is _STOP:
@@ -75,6 +84,8 @@ class PostWriter:
                 return
 
     def _write(self, batch: list[tuple[NewPost, Future[bool]]]) -> None:
+        self.batches += 1
+        self.items += len(batch)
         try:
             with self.sessions.begin() as session:
                 results = record_posts(session=session, posts=[post for post, _ in batch])
