@@ -89,6 +89,8 @@ def build_digests(
                     show_follow_button=not row.via_person,
                 )
             )
+        # Once per reader: evaluated inside the filter below it would run for every name.
+        refs = _refs(items, followers.get(req.user_id))
         out[req.user_id] = Digest(
             team_id=team_id,
             user_id=req.user_id,
@@ -101,7 +103,7 @@ def build_digests(
             busiest_tags=result.busiest_tags,
             since=req.since,
             weekly=req.weekly,
-            names={k: v for k, v in names.items() if k in _refs(items, followers.get(req.user_id))},
+            names={k: v for k, v in names.items() if k in refs},
         )
     return out
 
