@@ -20,7 +20,6 @@ from handlers.home import from_home, publish_home
 from storage.digests import get_settings, save_settings
 from storage.follows import Target, follow, unfollow
 from storage.mutes import mute, unmute
-from storage.people import get_people
 from storage.text import normalize_tag
 
 log = logging.getLogger(__name__)
@@ -42,9 +41,13 @@ def _who(body: dict[str, Any]) -> tuple[str, str]:
     return str(team.get("id") or user.get("team_id") or ""), str(user.get("id") or "")
 
 
-def _lang(deps: Deps, team_id: str, user_id: str) -> str:
-    with deps.sessions() as session:
-        person = get_people(session=session, team_id=team_id, user_ids=[user_id]).get(user_id)
+def _lang(deps: Deps, client: WebClient, team_id: str, user_id: str) -> str:
+    """The clicker's language; their profile (and so their digest's time zone) is fetched from
+    Slack when Kring has none yet, as for a command."""
+    with deps.sessions.begin() as session:
+        person = lookups.people(
+            session=session, client=client, team_id=team_id, user_ids=[user_id], now=deps.clock()
+        ).get(user_id)
         return language_for(person.locale, person.language) if person else "en"
 
 
@@ -120,7 +123,7 @@ def handle_relation_button(
     again. A message in a channel is shared with others, so there only the clicker is told.
     """
     team_id, user_id = _who(body)
-    lang = _lang(deps, team_id, user_id)
+    lang = _lang(deps, client, team_id, user_id)
     action_id = str(action.get("action_id") or "")
     value = str(action.get("value") or "")
     target = parse_target(value)
@@ -164,7 +167,7 @@ def handle_digest_settings_button(
 ) -> None:
     """Show the digest settings (same as `/kring digest`)."""
     team_id, user_id = _who(body)
-    lang = _lang(deps, team_id, user_id)
+    lang = _lang(deps, client, team_id, user_id)
     with deps.sessions.begin() as session:
         text = digest_reply(
             deps, client, session, team_id=team_id, user_id=user_id, lang=lang, args=[]
@@ -172,10 +175,12 @@ def handle_digest_settings_button(
     _confirm(respond, text + "\n" + t("usage.digest", lang))
 
 
-def handle_digest_off_button(deps: Deps, *, body: dict[str, Any], respond: Respond) -> None:
+def handle_digest_off_button(
+    deps: Deps, *, body: dict[str, Any], client: WebClient, respond: Respond
+) -> None:
     """Pause digests from the digest itself."""
     team_id, user_id = _who(body)
-    lang = _lang(deps, team_id, user_id)
+    lang = _lang(deps, client, team_id, user_id)
     with deps.sessions.begin() as session:
         current = get_settings(session=session, team_id=team_id, user_id=user_id)
         save_settings(
@@ -204,6 +209,6 @@ def register(app: App, deps: Deps) -> None:
         handle_digest_settings_button(deps, body=body, client=client, respond=respond)
 
     @app.action("kring_digest_off")
-    def _off(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    def _off(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
-        handle_digest_off_button(deps, body=body, respond=respond)
+        handle_digest_off_button(deps, body=body, client=client, respond=respond)
