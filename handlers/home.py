@@ -34,7 +34,6 @@ from bot.i18n import DEFAULT_LANGUAGE, language_for, t
 from digests.model import FREQUENCIES, DigestSettings
 from digests.render import excerpt
 from digests.schedule import format_time, person_zone
-from digests.select import candidates
 from handlers import lookups
 from handlers.calls import show
 from handlers.deps import Deps
@@ -51,9 +50,10 @@ from handlers.welcome import (
 )
 from storage.digests import cached_permalinks, get_settings, save_settings
 from storage.discovery import Suggestion, department_of, suggest
+from storage.feed import latest_posts
 from storage.follows import Target, as_kind, following, unfollow
-from storage.models import Person, Post
-from storage.mutes import muted, posts_with_muted_tags
+from storage.models import Person
+from storage.mutes import muted
 from storage.welcome import busy_tags, starter_people
 
 log = logging.getLogger(__name__)
@@ -92,46 +92,28 @@ def _feed(
     title = _section(t("home.feed.title", lang))
     if not follows:
         return [title, _section(t("home.feed.start", lang))]
-    since = now - FEED_WINDOW
-    rows = candidates(session=session, team_id=team_id, windows={user_id: (since, now)}).get(
-        user_id, []
+    latest = latest_posts(
+        session=session,
+        team_id=team_id,
+        user_id=user_id,
+        since=now - FEED_WINDOW,
+        until=now,
+        limit=FEED_SHOWN,
     )
-    people_muted = {
-        m.value
-        for m in muted(session=session, team_id=team_id, user_id=user_id)
-        if m.kind == "person"
-    }
-    tags_muted = posts_with_muted_tags(
-        session=session, team_id=team_id, user_ids=[user_id], since=since, until=now
-    )
-    rows = [
-        r
-        for r in rows
-        if r.author_id not in people_muted and (user_id, r.post_id) not in tags_muted
-    ]
-    latest = sorted(rows, key=lambda r: (r.posted_at, r.post_id), reverse=True)[:FEED_SHOWN]
     if not latest:
         return [title, _section(t("home.feed.empty", lang))]
-    texts = {
-        pid: text or " ".join(files or [])
-        for pid, text, files in session.execute(
-            select(Post.id, Post.text, Post.files).where(Post.id.in_([r.post_id for r in latest]))
-        )
-    }
     links = cached_permalinks(
-        session=session, team_id=team_id, messages=[(r.channel_id, r.ts) for r in latest]
+        session=session, team_id=team_id, messages=[(p.channel_id, p.ts) for p in latest]
     )
     blocks: list[Block] = [title]
-    for row in latest:
-        if row.post_id not in texts:  # deleted between the two queries
-            continue
+    for post in latest:
         item = t(
             "home.feed.item",
             lang,
-            author=f"<@{row.author_id}>",
-            channel=f"<#{row.channel_id}>",
-            when=_when(row.ts, row.posted_at, links.get((row.channel_id, row.ts))),
-            text=excerpt(texts[row.post_id]),
+            author=f"<@{post.author_id}>",
+            channel=f"<#{post.channel_id}>",
+            when=_when(post.ts, post.posted_at, links.get((post.channel_id, post.ts))),
+            text=excerpt(post.text),
         )
         blocks.append(_section(item.rstrip()))
     return blocks

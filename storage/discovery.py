@@ -3,16 +3,35 @@
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Float, Select, and_, cast, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Select,
+    and_,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from storage.models import Follow, Mute, Person, Post, PostTag
+from storage.db import chunked
+from storage.models import Follow, Mute, Person, Post, PostTag, TagDay
 
 EXPERT_HALF_LIFE_DAYS = 90.0
+# `suggest`: the newest posts of each followed tag that count towards "posts about #tag".
+SUGGEST_TAG_POSTS = 300
+# Followed tags per statement (SQLite allows 500 parts in a UNION).
+SUGGEST_TAG_CHUNK = 100
+# Candidates whose profiles are read at a time, best first.
+SUGGEST_LOOKUP_CHUNK = 100
 
 
 @dataclass(frozen=True)
@@ -62,6 +81,13 @@ def experts(
     return out[:limit]
 
 
+def as_expression(column: InstrumentedAttribute[str]) -> ColumnElement[str]:
+    """``column`` as an expression with the same values, to group by: SQLite would otherwise
+    read a whole index in that column's order (to skip a sort) instead of the few rows the
+    query needs from a better one."""
+    return column.concat(literal_column("''"))
+
+
 def _removed(team_id: str) -> Select[str]:
     """People who must not be suggested or ranked: deactivated accounts, bots, and people who
     opted out or were forgotten."""
@@ -74,6 +100,49 @@ def _removed(team_id: str) -> Select[str]:
             Person.forgotten.is_(True),
         ),
     )
+
+
+def tag_counts(
+    *, session: Session, team_id: str, since: datetime, until: datetime
+) -> dict[str, int]:
+    """How many posts carried each tag with ``since <= posted_at < until`` (every author; tags
+    without posts are left out).
+
+    Whole UTC days are summed from ``tag_days`` (kept exact by triggers on ``post_tags``); only
+    the parts of a day at either end of the window are counted from ``post_tags`` itself, so
+    the work no longer grows with the window.
+    """
+    since, until = since.astimezone(UTC), until.astimezone(UTC)
+    if since >= until:
+        return {}
+    first = since.replace(hour=0, minute=0, second=0, microsecond=0)
+    if first < since:
+        first += timedelta(days=1)
+    last = until.replace(hour=0, minute=0, second=0, microsecond=0)
+    counts: dict[str, int] = defaultdict(int)
+    if first < last:
+        days = session.execute(
+            select(TagDay.tag, func.sum(TagDay.posts))
+            .where(TagDay.team_id == team_id, TagDay.day >= first.date(), TagDay.day < last.date())
+            .group_by(TagDay.tag)
+        )
+        for tag, n in days:
+            counts[tag] += int(n or 0)
+        edges = [(since, first), (last, until)]
+    else:
+        edges = [(since, until)]
+    for start, end in edges:
+        if start >= end:
+            continue
+        grouped = as_expression(PostTag.tag)
+        rows = session.execute(
+            select(grouped, func.count())
+            .where(PostTag.team_id == team_id, PostTag.posted_at >= start, PostTag.posted_at < end)
+            .group_by(grouped)
+        )
+        for tag, n in rows:
+            counts[tag] += int(n)
+    return {tag: n for tag, n in counts.items() if n > 0}
 
 
 @dataclass(frozen=True)
@@ -89,23 +158,39 @@ def trending(
 ) -> list[Trend]:
     """Tags growing fastest in the last ``days`` against the ``days`` before (not just the
     biggest): growth is damped by the square root of the earlier count. Posts by people who
-    must not be ranked (see ``_removed``: deactivated, opted out, forgotten) do not count."""
+    must not be ranked (see ``_removed``: deactivated, opted out, forgotten) do not count.
+
+    Everyone's posts are counted per tag (see :func:`tag_counts`), then the few posts of the
+    removed people in the two windows are taken off again.
+    """
     start = now - timedelta(days=days)
     before = start - timedelta(days=days)
-    rows = session.execute(
+    current = tag_counts(session=session, team_id=team_id, since=start, until=now)
+    previous = tag_counts(session=session, team_id=team_id, since=before, until=start)
+    # post_tags.posted_at is a copy of posts.posted_at, so the removed people's posts are
+    # found by author and time (a few index ranges) and only then their tags.
+    removed = session.execute(
         select(
             PostTag.tag,
-            func.count().filter(PostTag.posted_at >= start),
-            func.count().filter(PostTag.posted_at < start),
+            func.count().filter(Post.posted_at >= start),
+            func.count().filter(Post.posted_at < start),
         )
-        .join(Post, Post.id == PostTag.post_id)
-        .where(PostTag.team_id == team_id, PostTag.posted_at >= before, PostTag.posted_at < now)
-        .where(~Post.user_id.in_(_removed(team_id)))
+        .select_from(Post)
+        .join(PostTag, PostTag.post_id == Post.id)
+        .where(
+            Post.team_id == team_id,
+            Post.user_id.in_(_removed(team_id)),
+            Post.posted_at >= before,
+            Post.posted_at < now,
+        )
         .group_by(PostTag.tag)
     )
+    for tag, cur, prev in removed:
+        current[tag] = current.get(tag, 0) - int(cur or 0)
+        previous[tag] = previous.get(tag, 0) - int(prev or 0)
     trends = []
-    for tag, cur, prev in rows:
-        cur, prev = int(cur or 0), int(prev or 0)
+    for tag, cur in current.items():
+        prev = previous.get(tag, 0)
         if cur < 2 or cur <= prev:
             continue
         trends.append(Trend(tag, cur, prev, (cur - prev) / math.sqrt(prev + 4)))
@@ -206,7 +291,10 @@ def suggest(
     days: int = 30,
 ) -> list[Suggestion]:
     """People worth following, weighted toward other departments so connections cross the
-    organisation. Never yourself, anyone you follow or muted, bots or deactivated people."""
+    organisation. Never yourself, anyone you follow or muted, bots or deactivated people.
+
+    "Posts about #tag" counts, for each tag you follow, the authors of its newest
+    SUGGEST_TAG_POSTS posts of the last ``days`` (all of them on a quieter tag)."""
     mine = select(Follow.target).where(
         Follow.team_id == team_id, Follow.follower_id == user_id, Follow.kind == "person"
     )
@@ -215,29 +303,48 @@ def suggest(
     )
     by_tag: dict[str, tuple[str, int]] = {}
     tag_posts: dict[str, int] = {}
-    for author, tag, n in session.execute(
-        select(Post.user_id, PostTag.tag, func.count())
-        .join(Post, Post.id == PostTag.post_id)
-        .where(
-            PostTag.team_id == team_id,
-            PostTag.tag.in_(my_tags),
-            PostTag.posted_at >= now - timedelta(days=days),
-        )
-        .group_by(Post.user_id, PostTag.tag)
-    ):
-        tag_posts[author] = tag_posts.get(author, 0) + int(n)
-        if author not in by_tag or by_tag[author][1] < n:
-            by_tag[author] = (tag, int(n))
+    since = now - timedelta(days=days)
+    tags = sorted(session.scalars(my_tags))
+    # Only the newest SUGGEST_TAG_POSTS posts of each tag count (read newest first from the
+    # tag's index), so a busy tag costs no more than a quiet one.
+    for chunk in chunked(tags, SUGGEST_TAG_CHUNK):
+        newest = union_all(
+            *(
+                select(
+                    select(PostTag.post_id, PostTag.tag)
+                    .where(
+                        PostTag.team_id == team_id,
+                        PostTag.tag == tag,
+                        PostTag.posted_at >= since,
+                    )
+                    .order_by(PostTag.posted_at.desc(), PostTag.post_id.desc())
+                    .limit(SUGGEST_TAG_POSTS)
+                    .subquery()
+                )
+                for tag in chunk
+            )
+        ).subquery()
+        for author, tag, n in session.execute(
+            select(Post.user_id, newest.c.tag, func.count())
+            .select_from(newest)
+            .join(Post, Post.id == newest.c.post_id)
+            .group_by(Post.user_id, newest.c.tag)
+            .order_by(Post.user_id, newest.c.tag)
+        ):
+            tag_posts[author] = tag_posts.get(author, 0) + int(n)
+            if author not in by_tag or by_tag[author][1] < n:
+                by_tag[author] = (tag, int(n))
+    grouped = as_expression(Follow.target)
     followed_by = {
         target: int(n)
         for target, n in session.execute(
-            select(Follow.target, func.count())
+            select(grouped, func.count())
             .where(
                 Follow.team_id == team_id,
                 Follow.kind == "person",
                 Follow.follower_id.in_(mine),
             )
-            .group_by(Follow.target)
+            .group_by(grouped)
         )
     }
     muted = select(Mute.target).where(
@@ -248,35 +355,46 @@ def suggest(
     pool = (set(tag_posts) | set(followed_by)) - excluded
     if not pool:
         return []
-    people = {
-        p.user_id: p
-        for p in session.scalars(
-            select(Person).where(Person.team_id == team_id, Person.user_id.in_(sorted(pool)))
-        )
-    }
     me = session.get(Person, (team_id, user_id))
     my_department = department_of(me.title if me else None)
-    out = []
-    for uid in pool:
-        person = people.get(uid)
-        if person is None or person.deleted or person.is_bot:
-            continue
-        if person.opted_out or person.forgotten:
-            continue
-        other = bool(my_department) and department_of(person.title) not in ("", my_department)
-        base = math.log1p(tag_posts.get(uid, 0)) + 1.5 * math.log1p(followed_by.get(uid, 0))
-        score = base * (1.5 if other else 1.0)
-        best = by_tag.get(uid)
-        out.append(
-            Suggestion(
-                uid,
-                score,
-                best[0] if best else None,
-                tag_posts.get(uid, 0),
-                int(followed_by.get(uid, 0)),
-                other,
-            )
+
+    base = {
+        uid: math.log1p(tag_posts.get(uid, 0)) + 1.5 * math.log1p(followed_by.get(uid, 0))
+        for uid in pool
+    }
+    # A score is the base at most times 1.5, so people are looked up best base first, and only
+    # until no one further down could still reach the list.
+    ranked = sorted(pool, key=lambda uid: (-base[uid], uid))
+    out: list[Suggestion] = []
+    for chunk in chunked(ranked, SUGGEST_LOOKUP_CHUNK):
+        if len(out) >= limit and base[chunk[0]] * 1.5 < out[limit - 1].score:
+            break
+        people = session.execute(
+            select(
+                Person.user_id,
+                Person.title,
+                Person.deleted,
+                Person.is_bot,
+                Person.opted_out,
+                Person.forgotten,
+            ).where(Person.team_id == team_id, Person.user_id.in_(chunk))
         )
+        for uid, title, deleted, is_bot, opted_out, forgotten in people:
+            if deleted or is_bot or opted_out or forgotten:
+                continue
+            other = bool(my_department) and department_of(title) not in ("", my_department)
+            best = by_tag.get(uid)
+            out.append(
+                Suggestion(
+                    uid,
+                    base[uid] * (1.5 if other else 1.0),
+                    best[0] if best else None,
+                    tag_posts.get(uid, 0),
+                    int(followed_by.get(uid, 0)),
+                    other,
+                )
+            )
+        out.sort(key=lambda s: (-s.score, s.user_id))
     out.sort(key=lambda s: (-s.score, s.user_id))
     return out[:limit]
 

@@ -133,7 +133,13 @@ class Post(Base):
 
 class PostTag(Base):
     __tablename__ = "post_tags"
-    __table_args__ = (Index("ix_post_tags_tag_time", "team_id", "tag", "posted_at"),)
+    __table_args__ = (
+        Index("ix_post_tags_tag_time", "team_id", "tag", "posted_at"),
+        # Experts read a tag's posts in post id order: the posts table is then read in order.
+        Index("ix_post_tags_tag_post", "team_id", "tag", "post_id"),
+        # Counting every tag within part of a day (the edges of a trending window).
+        Index("ix_post_tags_time", "team_id", "posted_at", "tag"),
+    )
 
     post_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
@@ -142,6 +148,22 @@ class PostTag(Base):
     # Copies of the post's values so tag lookups need not touch the posts table.
     team_id: Mapped[str] = mapped_column(ID)
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TagDay(Base):
+    """How many posts carried a tag on one UTC day (``post_tags`` rows by their ``posted_at``).
+
+    Kept exact by database triggers on ``post_tags`` (migration 0005), whatever writes or
+    deletes the rows; never written by the application. Trending and busy tags sum these
+    instead of counting every tagged post of their window.
+    """
+
+    __tablename__ = "tag_days"
+
+    team_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    tag: Mapped[str] = mapped_column(String(80), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    posts: Mapped[int] = mapped_column(Integer)
 
 
 class Mention(Base):

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from storage.discovery import department_of
-from storage.models import Follow, Person, Post, PostTag
+from storage.discovery import department_of, tag_counts
+from storage.models import Follow, Person, Post
 
 HELPFUL_DAYS = 90
 BUSY_TAG_DAYS = 30
@@ -172,19 +172,18 @@ def busy_tags(
     """
     if limit <= 0:
         return []
-    followed = select(Follow.target).where(
-        Follow.team_id == team_id, Follow.follower_id == user_id, Follow.kind == "tag"
-    )
-    rows = session.execute(
-        select(PostTag.tag, func.count())
-        .where(
-            PostTag.team_id == team_id,
-            PostTag.posted_at >= now - timedelta(days=days),
-            PostTag.posted_at < now,
-            PostTag.tag.not_in(followed),
+    followed = set(
+        session.scalars(
+            select(Follow.target).where(
+                Follow.team_id == team_id, Follow.follower_id == user_id, Follow.kind == "tag"
+            )
         )
-        .group_by(PostTag.tag)
-        .order_by(func.count().desc(), PostTag.tag)
-        .limit(limit + len(exclude))
     )
-    return [(tag, int(n)) for tag, n in rows if tag not in exclude][:limit]
+    counts = tag_counts(
+        session=session, team_id=team_id, since=now - timedelta(days=days), until=now
+    )
+    rows = sorted(
+        ((tag, n) for tag, n in counts.items() if tag not in followed and tag not in exclude),
+        key=lambda row: (-row[1], row[0]),
+    )
+    return rows[:limit]

@@ -178,3 +178,83 @@ def test_muted_people_are_never_suggested(sessions: sessionmaker[Session]) -> No
         mute(session=s, team_id="T1", user_id="UME", targets=[Target("person", "UX")], now=NOW)
     with sessions.begin() as s:
         assert suggest(session=s, team_id="T1", user_id="UME", now=NOW) == []
+
+
+def _counted(s: Session, since: datetime, until: datetime) -> dict[str, int]:
+    """What tag_counts must say: every post_tags row in the window, counted directly."""
+    from sqlalchemy import func, select
+
+    from storage.models import PostTag
+
+    rows = s.execute(
+        select(PostTag.tag, func.count())
+        .where(PostTag.team_id == "T1", PostTag.posted_at >= since, PostTag.posted_at < until)
+        .group_by(PostTag.tag)
+    )
+    return {tag: int(n) for tag, n in rows}
+
+
+def test_tag_counts_follow_every_write_and_window_edge(sessions: sessionmaker[Session]) -> None:
+    from storage.discovery import tag_counts
+    from storage.posts import delete_post, edit_post
+    from storage.retention import purge
+
+    with sessions.begin() as s:
+        stamps = [
+            post(s, f"U{i % 3}", {"design", "ops"} if i % 4 == 0 else {"design"}, days_ago=i / 3)
+            for i in range(1, 40)
+        ]
+    with sessions.begin() as s:
+        delete_post(session=s, team_id="T1", channel_id="C1", ts=stamps[3], now=NOW)
+        edit_post(
+            session=s, post=NewPost("T1", "C1", stamps[5], "U2", "now #qa", tags=frozenset({"qa"}))
+        )
+        purge(session=s, before=NOW - timedelta(days=11), now=NOW)
+    with sessions.begin() as s:
+        windows = [
+            (NOW - timedelta(days=7), NOW),
+            (NOW - timedelta(days=14), NOW - timedelta(days=7)),
+            (NOW - timedelta(hours=5), NOW),  # within one day
+            (datetime(2026, 11, 20, tzinfo=UTC), datetime(2026, 11, 27, tzinfo=UTC)),  # midnights
+            (NOW - timedelta(days=30), NOW + timedelta(days=1)),
+        ]
+        for since, until in windows:
+            expected = _counted(s, since, until)
+            assert tag_counts(session=s, team_id="T1", since=since, until=until) == expected
+        assert tag_counts(session=s, team_id="T1", since=NOW, until=NOW) == {}
+
+
+def test_feed_is_the_newest_of_every_source(sessions: sessionmaker[Session]) -> None:
+    from storage.feed import latest_posts
+    from storage.mutes import mute
+
+    with sessions.begin() as s:
+        for uid in ("UME", "UA", "UB", "UGONE"):
+            person(s, uid, deleted=uid == "UGONE")
+        follow(
+            session=s,
+            team_id="T1",
+            follower_id="UME",
+            targets=[Target("person", "UA"), Target("tag", "x"), Target("tag", "y")],
+            now=NOW,
+        )
+        mute(session=s, team_id="T1", user_id="UME", targets=[Target("tag", "m")], now=NOW)
+        wanted = []
+        for i in range(12):
+            hours = 1 + i
+            stamp = post(s, ["UA", "UB", "UB", "UGONE"][i % 4], {"x", "y"}, days_ago=hours / 24)
+            if i % 4 != 3:
+                wanted.append(stamp)
+        post(s, "UB", {"x", "m"}, days_ago=0.01)  # muted tag
+        post(s, "UME", {"x"}, days_ago=0.01)  # their own
+        post(s, "UB", {"x"}, days_ago=8)  # too old
+    with sessions.begin() as s:
+        feed = latest_posts(
+            session=s,
+            team_id="T1",
+            user_id="UME",
+            since=NOW - timedelta(days=7),
+            until=NOW,
+            limit=5,
+        )
+    assert [p.ts for p in feed] == wanted[:5]

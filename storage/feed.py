@@ -1,0 +1,114 @@
+"""The Home tab's feed: the newest posts someone follows, read newest first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Executable, exists, or_, select, union_all
+from sqlalchemy.orm import Session, aliased
+
+from storage.db import chunked
+from storage.models import Follow, Mute, Post, PostTag
+from storage.privacy import hidden_authors
+
+# Followed tags per statement (SQLite allows 500 parts in a UNION).
+TAG_CHUNK = 100
+
+
+@dataclass(frozen=True)
+class FeedPost:
+    post_id: int
+    author_id: str
+    channel_id: str
+    ts: str
+    posted_at: datetime
+    text: str  # the post's text, or its file names when it has none
+
+
+def latest_posts(
+    *,
+    session: Session,
+    team_id: str,
+    user_id: str,
+    since: datetime,
+    until: datetime,
+    limit: int,
+) -> list[FeedPost]:
+    """The ``limit`` newest posts (``since <= posted_at < until``) by people ``user_id``
+    follows or carrying tags they follow, newest first: the digest's candidates (top-level
+    posts and broadcast replies, never their own, none by deactivated, opted-out or forgotten
+    people), without muted people and posts carrying a muted tag.
+
+    Each source (the followed people together, then each followed tag) gives its own newest
+    ``limit`` from an index read newest first; the newest ``limit`` of all of them are the
+    answer, as any of those is among the newest ``limit`` of its source.
+    """
+    follows = session.execute(
+        select(Follow.kind, Follow.target).where(
+            Follow.team_id == team_id, Follow.follower_id == user_id
+        )
+    ).all()
+    people = sorted({target for kind, target in follows if kind == "person"})
+    tags = sorted({target for kind, target in follows if kind == "tag"})
+    mutes = session.execute(
+        select(Mute.kind, Mute.target).where(Mute.team_id == team_id, Mute.user_id == user_id)
+    ).all()
+    muted_people = sorted({target for kind, target in mutes if kind == "person"})
+    muted_tags = sorted({target for kind, target in mutes if kind == "tag"})
+    if limit <= 0 or not (people or tags):
+        return []
+    shown: list[Any] = [
+        Post.user_id != user_id,
+        or_(Post.thread_ts.is_(None), Post.thread_ts == Post.ts, Post.is_broadcast),
+        Post.user_id.not_in(hidden_authors(team_id)),
+    ]
+    if muted_people:
+        shown.append(Post.user_id.not_in(muted_people))
+    if muted_tags:
+        other = aliased(PostTag)
+        shown.append(~exists().where(other.post_id == Post.id, other.tag.in_(muted_tags)))
+    cols = (Post.id, Post.user_id, Post.channel_id, Post.ts, Post.posted_at, Post.text, Post.files)
+    statements: list[Executable] = []
+    if people:
+        statements.append(
+            select(*cols)
+            .where(
+                Post.team_id == team_id,
+                Post.user_id.in_(people),
+                Post.posted_at >= since,
+                Post.posted_at < until,
+                *shown,
+            )
+            .order_by(Post.posted_at.desc(), Post.id.desc())
+            .limit(limit)
+        )
+    for chunk in chunked(tags, TAG_CHUNK):
+        parts = [
+            select(
+                select(*cols)
+                .select_from(PostTag)
+                .join(Post, Post.id == PostTag.post_id)
+                .where(
+                    PostTag.team_id == team_id,
+                    PostTag.tag == tag,
+                    PostTag.posted_at >= since,
+                    PostTag.posted_at < until,
+                    *shown,
+                )
+                .order_by(PostTag.posted_at.desc(), PostTag.post_id.desc())
+                .limit(limit)
+                .subquery()
+            )
+            for tag in chunk
+        ]
+        statements.append(select(union_all(*parts).subquery()))
+    found: dict[int, FeedPost] = {}
+    for statement in statements:
+        for pid, author, channel, ts, posted, text, files in session.execute(statement):
+            found[int(pid)] = FeedPost(
+                int(pid), author, channel, ts, posted, text or " ".join(files or [])
+            )
+    newest = sorted(found.values(), key=lambda p: (p.posted_at, p.post_id), reverse=True)
+    return newest[:limit]
