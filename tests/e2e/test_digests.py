@@ -380,3 +380,23 @@ def test_stopping_mid_pass_releases_unsent_digests_for_a_later_pass(
     receivers = [m["channel"] for m in standin.posted_messages()]
     assert sorted(receivers) == sorted(set(receivers))  # nobody got two
     assert len(receivers) == 4
+
+
+def test_server_error_is_retried_with_backoff_and_sent_once(
+    busy_day: Running, standin: StandinSlack
+) -> None:
+    standin.fail_next("chat.postMessage", status=503)
+    report = digest_pass(busy_day, DAY + timedelta(hours=8, minutes=1))
+    assert report.sent == 1
+    assert [c.status for c in standin.calls("chat.postMessage")] == [503, 200]
+    assert len(dms_to(standin, "U0ANN")) == 1
+
+
+def test_slack_down_for_longer_leaves_the_digest_for_a_later_pass(
+    busy_day: Running, standin: StandinSlack
+) -> None:
+    standin.fail_next("chat.postMessage", status=500, times=3)  # more than the client retries
+    first = digest_pass(busy_day, DAY + timedelta(hours=8, minutes=1))
+    assert (first.sent, first.failed) == (0, 1)
+    assert digest_pass(busy_day, DAY + timedelta(hours=8, minutes=2)).sent == 1
+    assert len(dms_to(standin, "U0ANN")) == 1
