@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from storage.db import chunked
 from storage.models import Follow, Mute, Post, PostTag
-from storage.privacy import hidden_authors
+from storage.privacy import is_hidden_author
 
 # Followed tags per statement (SQLite allows 500 parts in a UNION).
 TAG_CHUNK = 100
@@ -62,7 +62,7 @@ def latest_posts(
     shown: list[Any] = [
         Post.user_id != user_id,
         or_(Post.thread_ts.is_(None), Post.thread_ts == Post.ts, Post.is_broadcast),
-        Post.user_id.not_in(hidden_authors(team_id)),
+        ~is_hidden_author(team_id, Post.user_id),
     ]
     if muted_people:
         shown.append(Post.user_id.not_in(muted_people))

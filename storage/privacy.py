@@ -8,8 +8,19 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Delete, Select, and_, delete, func, or_, select, tuple_, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import (
+    ColumnElement,
+    Delete,
+    Select,
+    and_,
+    delete,
+    func,
+    or_,
+    select,
+    tuple_,
+    update,
+)
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from storage.models import (
     DigestDelivery,
@@ -417,6 +428,23 @@ def _leave_marker(session: Session, team_id: str, user_id: str) -> None:
     person.opted_out = True
     person.forgotten = True
     session.flush()
+
+
+def is_hidden_author(
+    team_id: str, author: ColumnElement[str] | InstrumentedAttribute[str]
+) -> ColumnElement[bool]:
+    """Whether ``author`` is one of :func:`hidden_authors`, as an EXISTS on their person row:
+    unlike ``NOT IN (hidden_authors)``, its negation lets PostgreSQL check each post found
+    through an index instead of reading all people (or all posts) first."""
+    return (
+        select(Person.user_id)
+        .where(
+            Person.team_id == team_id,
+            Person.user_id == author,
+            or_(Person.deleted.is_(True), Person.opted_out.is_(True), Person.forgotten.is_(True)),
+        )
+        .exists()
+    )
 
 
 def hidden_authors(team_id: str) -> Select[str]:
