@@ -45,7 +45,8 @@ def build_digests(
         since=min(r.since for r in requests),
         until=max(r.until for r in requests),
     )
-    ranked = {r.user_id: rank(found.get(r.user_id, []), now) for r in requests}
+    parts: dict[int, float] = {}  # shared by the batch's readers (see rank)
+    ranked = {r.user_id: rank(found.get(r.user_id, []), now, post_parts=parts) for r in requests}
     chosen_ids = sorted({row.post_id for result in ranked.values() for row in result.items})
     texts: dict[int, tuple[str, list[str]]] = {}
     for start in range(0, len(chosen_ids), 500):

@@ -12,7 +12,7 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -27,11 +27,12 @@ from digests.render import render
 from digests.schedule import is_due, local_now, person_zone, window_start
 from storage.digests import (
     Claim,
+    Finished,
     Reader,
     cached_permalinks,
     claim,
     delivered_days,
-    finish,
+    finish_many,
     last_covered,
     mark_inactive,
     readers,
@@ -167,36 +168,65 @@ def run_pass(
     grouped: dict[str, list[Claim]] = defaultdict(list)
     for c in claims:
         grouped[c.team_id].append(c)
-    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="digest") as pool:
-        for team_id, team_claims in grouped.items():
-            for start in range(0, len(team_claims), BATCH):
-                batch = team_claims[start : start + BATCH]
+    by_reader = {(r.team_id, r.user_id): r for r in everyone}
+    batches = [
+        (team_id, team_claims[start : start + BATCH])
+        for team_id, team_claims in grouped.items()
+        for start in range(0, len(team_claims), BATCH)
+    ]
+
+    def tally(outcomes: Sequence[Outcome]) -> None:
+        for o in outcomes:
+            if o.status == "sent":
+                report.sent += 1
+            elif o.status == "empty":
+                report.empty += 1
+            elif o.status == "released":
+                report.released += 1
+            elif o.status == "gave_up" and o.error in INACTIVE_ERRORS:
+                report.inactive += 1
+            else:
+                report.failed += 1
+                report.errors.append(f"{o.claim.user_id}: {o.error}")
+
+    # Pipelined: while one batch is being sent (rendering and Slack calls, on the pool), the
+    # next one is built (database work, in this thread). Only this thread touches the
+    # database, so SQLite's single writer never waits on itself.
+    with (
+        ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="digest") as pool,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-send") as sender,
+    ):
+        sending: Future[list[Outcome]] | None = None
+
+        def finish_sending() -> None:
+            nonlocal sending
+            if sending is not None:
+                outcomes, sending = sending.result(), None
+                _record(sessions, outcomes, now)
+                tally(outcomes)
+
+        try:
+            for team_id, batch in batches:
                 if pacer.stopping:
-                    outcomes = [Outcome(c, "released") for c in batch]
-                    _record(sessions, outcomes, now)
+                    prepared: _Prepared | list[Outcome] = [Outcome(c, "released") for c in batch]
                 else:
-                    outcomes = deliver_batch(
+                    prepared = _prepare_batch(
                         sessions=sessions,
                         client=client,
                         team_id=team_id,
                         claims=batch,
-                        readers={(r.team_id, r.user_id): r for r in everyone},
+                        readers=by_reader,
                         now=now,
-                        pacer=pacer,
                         pool=pool,
                     )
-                for o in outcomes:
-                    if o.status == "sent":
-                        report.sent += 1
-                    elif o.status == "empty":
-                        report.empty += 1
-                    elif o.status == "released":
-                        report.released += 1
-                    elif o.status == "gave_up" and o.error in INACTIVE_ERRORS:
-                        report.inactive += 1
-                    else:
-                        report.failed += 1
-                        report.errors.append(f"{o.claim.user_id}: {o.error}")
+                finish_sending()
+                if isinstance(prepared, _Prepared):
+                    sending = sender.submit(_send_batch, client, prepared, pacer, pool)
+                else:
+                    _record(sessions, prepared, now)
+                    tally(prepared)
+        finally:
+            finish_sending()
     if report.claimed:
         log.info(
             "digest pass: %d due, %d claimed, %d sent, %d empty, %d failed, %d inactive",
@@ -222,6 +252,42 @@ def deliver_batch(
     pool: ThreadPoolExecutor,
 ) -> list[Outcome]:
     """Build, send and record one batch of claimed digests of one workspace."""
+    prepared = _prepare_batch(
+        sessions=sessions,
+        client=client,
+        team_id=team_id,
+        claims=claims,
+        readers=readers,
+        now=now,
+        pool=pool,
+    )
+    outcomes = (
+        _send_batch(client, prepared, pacer, pool) if isinstance(prepared, _Prepared) else prepared
+    )
+    _record(sessions, outcomes, now)
+    return outcomes
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A batch ready to send: its digests and the permalinks of their posts."""
+
+    claims: Sequence[Claim]
+    digests: dict[str, Digest]
+    links: dict[tuple[str, str], str]
+
+
+def _prepare_batch(
+    *,
+    sessions: sessionmaker[Session],
+    client: WebClient,
+    team_id: str,
+    claims: Sequence[Claim],
+    readers: dict[tuple[str, str], Reader],
+    now: datetime,
+    pool: ThreadPoolExecutor,
+) -> _Prepared | list[Outcome]:
+    """Build a batch's digests and find their permalinks; outcomes (not recorded) if that fails."""
     requests = []
     for c in claims:
         reader = readers.get((c.team_id, c.user_id))
@@ -235,26 +301,29 @@ def deliver_batch(
             links = cached_permalinks(session=session, team_id=team_id, messages=keys)
     except Exception as exc:  # a broken batch is retried later, not lost
         log.exception("building digests failed")
-        outcomes = [Outcome(c, "failed", error=f"build: {type(exc).__name__}") for c in claims]
-        _record(sessions, outcomes, now)
-        return outcomes
+        return [Outcome(c, "failed", error=f"build: {type(exc).__name__}") for c in claims]
     fetched = fetch_permalinks(client, keys - links.keys(), pool)
     if fetched:
         with sessions.begin() as session:
             remember_permalinks(session=session, team_id=team_id, links=fetched)
     links.update(fetched)
+    return _Prepared(claims, digests, links)
+
+
+def _send_batch(
+    client: WebClient, prepared: _Prepared, pacer: Pacer, pool: ThreadPoolExecutor
+) -> list[Outcome]:
+    """Send a prepared batch (no database work: the caller records the outcomes)."""
 
     def send(c: Claim) -> Outcome:
         if pacer.stopping:
             return Outcome(c, "released")
-        digest = digests.get(c.user_id)
+        digest = prepared.digests.get(c.user_id)
         if digest is None or not digest.items:
             return Outcome(c, "empty")
-        return send_digest(client, c, with_permalinks(digest, links), pacer)
+        return send_digest(client, c, with_permalinks(digest, prepared.links), pacer)
 
-    outcomes = list(pool.map(send, claims))
-    _record(sessions, outcomes, now)
-    return outcomes
+    return list(pool.map(send, prepared.claims))
 
 
 def send_digest(client: WebClient, c: Claim, digest: Digest, pacer: Pacer) -> Outcome:
@@ -301,21 +370,26 @@ def fetch_permalinks(
 
 def _record(sessions: sessionmaker[Session], outcomes: Sequence[Outcome], now: datetime) -> None:
     with sessions.begin() as session:
+        finish_many(
+            session=session,
+            finished=[
+                Finished(
+                    o.claim.delivery_id,
+                    o.status,
+                    o.post_count,
+                    o.channel_id,
+                    o.message_ts,
+                    o.error,
+                )
+                for o in outcomes
+                if o.status != "released"
+            ],
+            now=now,
+        )
         for o in outcomes:
             if o.status == "released":
                 release(session=session, delivery_id=o.claim.delivery_id)
-                continue
-            finish(
-                session=session,
-                delivery_id=o.claim.delivery_id,
-                status=o.status,
-                now=now,
-                post_count=o.post_count,
-                channel_id=o.channel_id,
-                message_ts=o.message_ts,
-                error=o.error,
-            )
-            if o.status == "gave_up" and o.error in INACTIVE_ERRORS:
+            elif o.status == "gave_up" and o.error in INACTIVE_ERRORS:
                 mark_inactive(session=session, team_id=o.claim.team_id, user_id=o.claim.user_id)
             elif o.status == "failed":
                 log.warning("digest for %s not sent: %s", o.claim.user_id, o.error)

@@ -19,11 +19,19 @@ EXTRA_TAG_WEIGHT = 0.15
 
 def score(row: Row, now: datetime) -> float:
     """Higher is better. Engagement is damped (log) so one viral post does not crowd out all."""
+    return _post_part(row, now) * _reach(row)
+
+
+def _post_part(row: Row, now: datetime) -> float:
+    """The part of the score that depends on the post alone: the same for every reader."""
     engagement = math.log1p(row.reaction_count + 2 * row.reply_count + 2 * row.reactor_count)
     age_hours = max(0.0, (now - row.posted_at).total_seconds() / 3600)
     recency = 0.5 ** (age_hours / RECENCY_HALF_LIFE_HOURS)
-    reach = PERSON_WEIGHT if row.via_person else 1.0 + EXTRA_TAG_WEIGHT * (len(row.via_tags) - 1)
-    return (1.0 + engagement) * (0.25 + recency) * reach
+    return (1.0 + engagement) * (0.25 + recency)
+
+
+def _reach(row: Row) -> float:
+    return PERSON_WEIGHT if row.via_person else 1.0 + EXTRA_TAG_WEIGHT * (len(row.via_tags) - 1)
 
 
 @dataclass(frozen=True)
@@ -37,11 +45,24 @@ class Ranked:
     busiest_tags: tuple[tuple[str, int], ...]
 
 
-def rank(rows: Sequence[Row], now: datetime) -> Ranked:
-    """Pick at most MAX_ITEMS posts, at most MAX_PER_AUTHOR per author, best first."""
+def rank(
+    rows: Sequence[Row], now: datetime, *, post_parts: dict[int, float] | None = None
+) -> Ranked:
+    """Pick at most MAX_ITEMS posts, at most MAX_PER_AUTHOR per author, best first.
+
+    ``post_parts`` caches each post's reader-independent part of the score across the calls
+    for one batch of readers (same ``now``, rows from one query), where a popular post is a
+    candidate for hundreds of them; the scores are the very same floats as :func:`score`'s.
+    """
+    parts = {} if post_parts is None else post_parts
     # Best first is ascending (-score, post_id). A busy reader has a thousand candidates of
     # which ten are shown: a heap hands them out in that order without sorting them all.
-    heap = [(-score(row, now), row.post_id, i) for i, row in enumerate(rows)]
+    heap = []
+    for i, row in enumerate(rows):
+        part = parts.get(row.post_id)
+        if part is None:
+            part = parts[row.post_id] = _post_part(row, now)
+        heap.append((-(part * _reach(row)), row.post_id, i))
     heapq.heapify(heap)
     per_author: Counter[str] = Counter()
     chosen: list[Row] = []

@@ -18,9 +18,12 @@ from storage.models import Follow, Post, PostTag
 from storage.privacy import hidden_authors
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
-    """A candidate as the query returns it, before it is merged per reader and post."""
+    """A candidate as the query returns it, before it is merged per reader and post.
+
+    A batch holds hundreds of thousands of these at once, hence the slots.
+    """
 
     post_id: int
     author_id: str
@@ -138,12 +141,17 @@ def candidates(
     since = min(w[0] for w in windows.values())
     until = max(w[1] for w in windows.values())
     merged: dict[str, dict[int, Row]] = {}
+    shared: dict[int, tuple[str, str, str, datetime]] = {}
     # A batch returns hundreds of thousands of rows, each reader's mostly in one run: look the
     # reader's window and posts up once per run, not once per row.
     current: str | None = None
     start = end = since
     mine: dict[int, Row] | None = None
-    result = session.execute(candidate_query(team_id, sorted(windows), since, until))
+    # Streamed (a server-side cursor on PostgreSQL): a batch's rows are never all in memory.
+    result = session.execute(
+        candidate_query(team_id, sorted(windows), since, until),
+        execution_options={"yield_per": 2000},
+    )
     for reader, pid, author, channel, ts, posted, reactions, reactors, replies, tag in result:
         if reader != current:
             current = reader
@@ -159,6 +167,13 @@ def candidates(
             mine = merged[reader] = {}
         row = mine.get(pid)
         if row is None:
+            # The driver makes new strings and datetimes for every row: keep one set per post
+            # (a popular post is a candidate for hundreds of readers in the batch).
+            seen = shared.get(pid)
+            if seen is None:
+                shared[pid] = (author, channel, ts, posted)
+            elif seen[3] == posted and seen[3].tzinfo is posted.tzinfo:
+                author, channel, ts, posted = seen
             via_tags = [] if tag is None else [tag]
             mine[pid] = Row(
                 pid,

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, delete, func, select, tuple_, update
+from sqlalchemy import and_, bindparam, delete, func, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from digests.model import FREQUENCIES, DigestSettings, Frequency
@@ -252,6 +252,44 @@ def finish(
     if channel_id is not None:
         values.update(channel_id=channel_id, message_ts=message_ts)
     session.execute(update(DigestDelivery).where(DigestDelivery.id == delivery_id).values(**values))
+
+
+@dataclass(frozen=True)
+class Finished:
+    """How one claimed digest ended, for :func:`finish_many` (the arguments of :func:`finish`)."""
+
+    delivery_id: int
+    status: str
+    post_count: int = 0
+    channel_id: str | None = None
+    message_ts: str | None = None
+    error: str | None = None
+
+
+def finish_many(*, session: Session, finished: Iterable[Finished], now: datetime) -> None:
+    """:func:`finish` for a whole batch: one executemany per shape of UPDATE, same rows after."""
+    groups: dict[tuple[str, ...], list[dict[str, object]]] = {}
+    for f in finished:
+        values: dict[str, object] = {
+            "status": f.status,
+            "post_count": f.post_count,
+            "error": f.error,
+        }
+        if f.status in ("sent", "empty"):
+            values["sent_at"] = now
+        if f.channel_id is not None:
+            values.update(channel_id=f.channel_id, message_ts=f.message_ts)
+        params = {f"v_{name}": value for name, value in values.items()}
+        params["v_id"] = f.delivery_id
+        groups.setdefault(tuple(values), []).append(params)
+    columns = DigestDelivery.__table__.c
+    for names, rows in groups.items():
+        stmt = (
+            update(DigestDelivery)
+            .where(DigestDelivery.id == bindparam("v_id"))
+            .values({name: bindparam(f"v_{name}", type_=columns[name].type) for name in names})
+        )
+        session.connection().execute(stmt, rows)
 
 
 def release(*, session: Session, delivery_id: int) -> None:
