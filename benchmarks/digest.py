@@ -49,7 +49,7 @@ Figures (``<db>`` is ``sqlite`` and, when KRING_TEST_DATABASE_URL is set, ``post
   as sends overlap each other and the next batch's build). The spread between people comes
   from their batch and their digest's size, not from how many candidates they had.
   ``_build_seconds`` (build wall time, all batches) and ``_send_cpu_seconds`` are the totals;
-* ``digest_<db>_peak_rss_mb``: the pass process's peak resident memory (``ru_maxrss``,
+* ``digest_<db>_peak_rss_mb``: the pass process's peak resident memory (``VmHWM``,
   includes the interpreter and every import); budget ≤ 400 MB. ``_rss_growth_mb`` is how much
   of it the pass added over the resident size just before it started;
 * ``digest_<db>_sql_bound_seconds``: the bare SQL (``candidate_query``, the statement the pass
@@ -700,6 +700,15 @@ def _rss_now_kb() -> int:
 
 
 def _peak_rss_kb() -> int:
+    """The process's resident high-water mark (VmHWM), in kilobytes.
+
+    Not ``ru_maxrss``: Linux carries that over from the parent across fork and exec, so a
+    child of a big parent would report the parent's size.
+    """
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # kilobytes on Linux
 
 
