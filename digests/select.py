@@ -147,10 +147,11 @@ def candidates(
     current: str | None = None
     start = end = since
     mine: dict[int, Row] | None = None
-    # Streamed (a server-side cursor on PostgreSQL): a batch's rows are never all in memory.
-    result = session.execute(
+    # Core, not ORM, execution (no entities to load), streamed in large chunks (a server-side
+    # cursor on PostgreSQL): a batch's rows never all exist at once, in Python or in libpq.
+    result = session.connection().execute(
         candidate_query(team_id, sorted(windows), since, until),
-        execution_options={"yield_per": 2000},
+        execution_options={"yield_per": 20_000},
     )
     for reader, pid, author, channel, ts, posted, reactions, reactors, replies, tag in result:
         if reader != current:
