@@ -53,8 +53,10 @@ Figures (``<db>`` is ``sqlite`` and, when KRING_TEST_DATABASE_URL is set, ``post
   includes the interpreter and every import); budget ≤ 400 MB. ``_rss_growth_mb`` is how much
   of it the pass added over the resident size just before it started;
 * ``digest_<db>_sql_bound_seconds``: the bare SQL (``candidate_query``, the statement the pass
-  uses) for the same people in the same batches and windows, each in a transaction, all rows
-  fetched with ``.all()``, in a fresh process (best of two rounds when a round is short);
+  uses) for the same people in the same batches and windows, each in a transaction, executed
+  through SQLAlchemy Core (as the pass does; the ORM's ``Session.execute`` would add its row
+  loading on top) and all rows fetched at once with ``.all()`` (cheaper than the pass's
+  streaming), in a fresh process (best of two rounds when a round is short);
 * ``digest_<db>_pass_vs_sql_bound``: pass wall time ÷ SQL bound; budget ≤ 2;
 * ``digest_<db>_doubling_ratio``: wall time with all readers due ÷ wall time with every other
   reader's digests set to ``off`` (same workspace, half the people); budget ≤ 2;
@@ -808,7 +810,7 @@ def child_bound(config: dict[str, Any]) -> dict[str, Any]:
             until = datetime.fromisoformat(b["until"])
             with sessions.begin() as session:
                 stmt = candidate_query(TEAM_ID, sorted(b["users"]), since, until)
-                rows += len(session.execute(stmt).all())
+                rows += len(session.connection().execute(stmt).all())
         rounds.append(time.perf_counter() - started)
     engine.dispose()
     return {"seconds": min(rounds), "rounds": rounds, "rows": rows}
