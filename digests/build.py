@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -11,9 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from digests.model import Digest, DigestItem
-from digests.rank import rank
-from digests.select import Row, candidates
+from digests.rank import Ranked, rank
+from digests.select import candidates
 from storage.channels import cached_names
+from storage.db import chunked
 from storage.digests import new_followers
 from storage.models import Post
 from storage.mutes import muted_people, posts_with_muted_tags
@@ -38,56 +40,58 @@ def build_digests(
     if not requests:
         return {}
     windows = {r.user_id: (r.since, r.until) for r in requests}
-    found = without_muted(
+    readers = sorted(windows)
+    muted = muted_people(session=session, team_id=team_id, user_ids=readers)
+    muted_posts: dict[str, set[int]] = defaultdict(set)
+    for reader, pid in posts_with_muted_tags(
         session=session,
         team_id=team_id,
-        found=candidates(session=session, team_id=team_id, windows=windows),
+        user_ids=readers,
         since=min(r.since for r in requests),
         until=max(r.until for r in requests),
+    ):
+        muted_posts[reader].add(pid)
+    ranked: dict[str, Ranked] = {}
+    for reader, pool in candidates(session=session, team_id=team_id, windows=windows, now=now):
+        ranked[reader] = rank(
+            pool, muted_authors=muted.get(reader, ()), muted_posts=muted_posts.get(reader, ())
+        )
+    posts = _shown_posts(
+        session=session, post_ids={p.post_id for r in ranked.values() for p in r.items}
     )
-    parts: dict[int, float] = {}  # shared by the batch's readers (see rank)
-    ranked = {r.user_id: rank(found.get(r.user_id, []), now, post_parts=parts) for r in requests}
-    chosen_ids = sorted({row.post_id for result in ranked.values() for row in result.items})
-    texts: dict[int, tuple[str, list[str]]] = {}
-    for start in range(0, len(chosen_ids), 500):
-        chunk = chosen_ids[start : start + 500]
-        for pid, text, files in session.execute(
-            select(Post.id, Post.text, Post.files).where(Post.id.in_(chunk))
-        ):
-            texts[pid] = (text, list(files or []))
-    authors = {row.author_id for result in ranked.values() for row in result.items}
-    channels = {row.channel_id for result in ranked.values() for row in result.items}
+    authors = {p.author_id for r in ranked.values() for p in r.items}
+    channels = {post.channel_id for post in posts.values()}
     since_all = min(r.since for r in requests)
     followers = new_followers(
         session=session, team_id=team_id, user_ids=[r.user_id for r in requests], since=since_all
     )
-    mentioned = {uid for text, _ in texts.values() for uid in MENTION.findall(text)}
+    mentioned = {uid for post in posts.values() for uid in MENTION.findall(post.text)}
     everyone = authors | mentioned | {uid for ids in followers.values() for uid in ids}
     people = get_people(session=session, team_id=team_id, user_ids=everyone)
     names = {uid: display(people.get(uid), uid) for uid in everyone}
     names.update(cached_names(session=session, team_id=team_id, channel_ids=channels))
     out: dict[str, Digest] = {}
     for req in requests:
-        result = ranked[req.user_id]
+        result = ranked.get(req.user_id, NOTHING)
         items = []
-        for row in result.items:
-            if row.post_id not in texts:  # deleted between the two queries
+        for pick in result.items:
+            post = posts.get(pick.post_id)
+            if post is None:  # deleted between the two queries
                 continue
-            text, files = texts[row.post_id]
             items.append(
                 DigestItem(
-                    post_id=row.post_id,
-                    author_id=row.author_id,
-                    author_name=display(people.get(row.author_id), row.author_id),
-                    channel_id=row.channel_id,
-                    ts=row.ts,
-                    text=text or " ".join(files),
-                    reaction_count=row.reaction_count,
-                    reply_count=row.reply_count,
+                    post_id=pick.post_id,
+                    author_id=pick.author_id,
+                    author_name=names[pick.author_id],
+                    channel_id=post.channel_id,
+                    ts=post.ts,
+                    text=post.text,
+                    reaction_count=post.reaction_count,
+                    reply_count=post.reply_count,
                     permalink=None,
-                    via_person=row.via_person,
-                    via_tags=tuple(sorted(row.via_tags)),
-                    show_follow_button=not row.via_person,
+                    via_person=pick.via_person,
+                    via_tags=pick.via_tags,
+                    show_follow_button=not pick.via_person,
                 )
             )
         # Once per reader: evaluated inside the filter below it would run for every name.
@@ -109,6 +113,38 @@ def build_digests(
     return out
 
 
+NOTHING = Ranked(items=(), total=0, authors=0, more=0, busiest_tags=())
+
+
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    channel_id: str
+    ts: str
+    text: str
+    reaction_count: int
+    reply_count: int
+
+
+def _shown_posts(*, session: Session, post_ids: set[int]) -> dict[int, _Shown]:
+    """What a digest shows of the chosen posts (their latest text: edits count)."""
+    out: dict[int, _Shown] = {}
+    for chunk in chunked(sorted(post_ids)):
+        rows = session.execute(
+            select(
+                Post.id,
+                Post.channel_id,
+                Post.ts,
+                Post.text,
+                Post.files,
+                Post.reaction_count,
+                Post.reply_count,
+            ).where(Post.id.in_(chunk))
+        )
+        for pid, channel, ts, text, files, reactions, replies in rows:
+            out[pid] = _Shown(channel, ts, text or " ".join(files or ()), reactions, replies)
+    return out
+
+
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)")
 
 
@@ -118,33 +154,6 @@ def _refs(items: list[DigestItem], followers: list[str] | None) -> set[str]:
     for item in items:
         refs |= {item.author_id, item.channel_id, *MENTION.findall(item.text)}
     return refs
-
-
-def without_muted(
-    *,
-    session: Session,
-    team_id: str,
-    found: dict[str, list[Row]],
-    since: datetime,
-    until: datetime,
-) -> dict[str, list[Row]]:
-    """Each reader's candidates less the people and tags they muted, however the post reached
-    them (a muted person's post with a followed tag stays out too)."""
-    readers = sorted(found)
-    people = muted_people(session=session, team_id=team_id, user_ids=readers)
-    tagged = posts_with_muted_tags(
-        session=session, team_id=team_id, user_ids=readers, since=since, until=until
-    )
-    if not people and not tagged:
-        return found
-    return {
-        reader: [
-            row
-            for row in rows
-            if row.author_id not in people.get(reader, ()) and (reader, row.post_id) not in tagged
-        ]
-        for reader, rows in found.items()
-    }
 
 
 def with_permalinks(digest: Digest, links: Mapping[tuple[str, str], str]) -> Digest:

@@ -7,12 +7,14 @@ A send that fails is marked failed and retried by a later pass, a bounded number
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -295,7 +297,7 @@ def _prepare_batch(
         lang = language_for(reader.locale if reader else None)
         requests.append(Request(c.user_id, c.covered_from, c.covered_to, lang, weekly))
     try:
-        with sessions.begin() as session:
+        with _gc_paused(), sessions.begin() as session:
             digests = build_digests(session=session, team_id=team_id, requests=requests, now=now)
             keys = {(i.channel_id, i.ts) for d in digests.values() for i in d.items}
             links = cached_permalinks(session=session, team_id=team_id, messages=keys)
@@ -366,6 +368,36 @@ def fetch_permalinks(
         return key, str(link) if link else None
 
     return {key: link for key, link in pool.map(one, sorted(keys)) if link}
+
+
+_gc_lock = threading.Lock()
+_gc_pauses = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while a batch is built.
+
+    A batch makes about a million small objects (candidate rows) that all live until it is
+    built; the collector would walk them over and over, finding no cycles, for a fifth of a
+    pass's time. Reference counting still frees everything at once; cycles (from any thread)
+    wait until the batch is built. Overlapping builds (a pass and `/kring digest now`) share
+    one pause, and the collector is switched back on only if it was on before.
+    """
+    global _gc_pauses, _gc_was_enabled
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_was_enabled:
+                gc.enable()
 
 
 def _record(sessions: sessionmaker[Session], outcomes: Sequence[Outcome], now: datetime) -> None:

@@ -80,8 +80,13 @@ _LABEL = rf"(?:[^\n<>&{_CONTROL}]|{_ESCAPE})*"
 _ENTITY = (
     rf"<(?:[@#]{_TARGET}|!{_SPECIAL_TARGET}|[A-Za-z][A-Za-z0-9+.\-]*:{_TARGET})(?:\|{_LABEL})?>"
 )
+# Runs of characters that can be neither markup, escapes, formatting markers nor whitespace
+# (where a cut may back off to) are taken whole: a piece per character made excerpts the
+# costliest part of a digest.
+_RUN = rf"[^<>&`*_~\s{_CONTROL}]+"
 _TOKEN_RE = re.compile(
-    rf"(?P<entity>{_ENTITY})|(?P<escape>{_ESCAPE})|(?P<fence>```)|(?P<char>.)", re.DOTALL
+    rf"(?P<entity>{_ENTITY})|(?P<escape>{_ESCAPE})|(?P<fence>```)|(?P<run>{_RUN})|(?P<char>.)",
+    re.DOTALL,
 )
 _ENTITY_RE = re.compile(_ENTITY)
 _RAW_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
@@ -101,11 +106,17 @@ class _Piece:
 
 
 def _pieces(text: str) -> Iterator[_Piece]:
-    """The text as entities, escapes, backticks and single characters, already made safe."""
+    """The text as entities, escapes, backticks and characters, already made safe.
+
+    A "char" piece is one character, or a run of plain ones (see ``_RUN``) that may be cut
+    anywhere.
+    """
     for match in _TOKEN_RE.finditer(text):
         kind = match.lastgroup
         value = match.group()
-        if kind == "entity":
+        if kind == "run":
+            yield _Piece("char", value)
+        elif kind == "entity":
             yield _Piece("entity", value)
         elif kind == "escape":
             yield _Piece("escape", value)
@@ -198,13 +209,23 @@ def excerpt(text: str, limit: int = EXCERPT_LIMIT) -> str:
     cut = False
     for piece in _pieces(_normalize(text)):
         if length + len(piece.out) > limit:
+            room = limit - length
+            if piece.kind == "char" and room > 0:  # plain characters: keep what fits
+                kept.append(_Piece("char", piece.out[:room]))
+                length += room
             cut = True
             break
         kept.append(piece)
         length += len(piece.out)
     if cut:
+        # Room for the "…": plain characters go one by one, markup and escapes whole.
         while kept and length > limit - 1:
-            length -= len(kept.pop().out)
+            last, over = kept[-1], length - (limit - 1)
+            if last.kind == "char" and len(last.out) > over:
+                kept[-1] = _Piece("char", last.out[:-over])
+                length -= over
+            else:
+                length -= len(kept.pop().out)
         spaces = [i for i, piece in enumerate(kept) if piece.out.isspace()]
         if spaces:
             tail = sum(len(piece.out) for piece in kept[spaces[-1] :])
@@ -220,12 +241,10 @@ def excerpt(text: str, limit: int = EXCERPT_LIMIT) -> str:
 
 def _escape(text: str) -> str:
     """``text`` with bare ``&``, ``<`` and ``>`` escaped (existing escapes stay as they are)."""
-    return "".join(
-        match.group()
-        if match.lastgroup == "escape"
-        else _RAW_ESCAPES.get(match.group(), match.group())
-        for match in re.finditer(rf"(?P<escape>{_ESCAPE})|.", text, re.DOTALL)
-    )
+    return _BARE_RE.sub(lambda match: _RAW_ESCAPES[match.group()], text)
+
+
+_BARE_RE = re.compile(r"&(?!(?:amp|lt|gt);)|[<>]")
 
 
 def _unescape(text: str) -> str:

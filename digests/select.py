@@ -1,51 +1,56 @@
-"""Which posts may go into whose digest: one set-based query for a whole batch of readers."""
+"""Which posts may go into whose digest, fetched once per group of readers and shared.
+
+Readers in a batch follow many of the same people and, above all, the same tags: a busy tag's
+posts of the day are candidates for hundreds of them. So the database is asked once per group
+of readers with the same window for the posts of every person and every tag the group
+follows (with each post's reader-independent score part computed by the database), and each
+reader's candidates are then put together from those shared lists in Python. The database
+hands over each post once per group instead of once per reader who may see it.
+"""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+import math
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, literal, or_, select, union_all
+from sqlalchemy import Float, Select, func, literal, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.selectable import Join
 
-from storage.models import Follow, Post, PostTag
+from digests.rank import (
+    ENGAGEMENT_REPLY_WEIGHT,
+    RECENCY_FLOOR,
+    RECENCY_HALF_LIFE_HOURS,
+    VIA_TAGS,
+    Entry,
+)
+from storage.db import chunked
+from storage.models import Follow, Post, PostTag, UTCDateTime
 from storage.privacy import hidden_authors
 
-
-@dataclass(slots=True)
-class Row:
-    """A candidate as the query returns it, before it is merged per reader and post.
-
-    A batch holds hundreds of thousands of these at once, hence the slots.
-    """
-
-    post_id: int
-    author_id: str
-    channel_id: str
-    ts: str
-    posted_at: datetime
-    reaction_count: int
-    reactor_count: int
-    reply_count: int
-    via_person: bool = False
-    via_tags: list[str] = field(default_factory=list)
+# Readers whose candidates are put together from one set of shared lists. The lists hold the
+# group's followed people's and tags' posts of one window: tens of thousands of small tuples.
+READERS_PER_GROUP = 500
+# Ages are clamped so that exp() stays far from underflow (PostgreSQL raises on underflow).
+MAX_AGE_HOURS = 24.0 * 366
 
 
 class FollowsFirst(Join):
-    """An inner join that starts from its left side: the follows of the readers in a batch.
+    """An inner join that starts from its left side (the readers, then their follows).
 
     Without statistics SQLite takes ``team_id = ?`` for selective and would rather walk every
-    post of the window, probing each reader's follows for each post (about 500 probes per post
-    for a batch of 500 readers); with statistics it still mis-orders the tag join. Its documented
-    way to fix the order is ``CROSS JOIN`` (the left table stays the outer loop), which on
-    SQLite means nothing else. PostgreSQL, whose planner has statistics and would reject
-    ``CROSS JOIN … ON``, gets an ordinary ``JOIN``.
+    post of the window, probing each reader's follows for each post; with statistics it still
+    mis-orders the tag join. Its documented way to fix the order is ``CROSS JOIN`` (the left
+    table stays the outer loop), which on SQLite means nothing else. PostgreSQL, whose planner
+    has statistics and would reject ``CROSS JOIN … ON``, gets an ordinary ``JOIN``.
     """
 
     inherit_cache = True
@@ -64,69 +69,78 @@ def _sqlite_follows_first(join: FollowsFirst, compiler: SQLCompiler, **kw: Any) 
     return f"{left} CROSS JOIN {right} ON {join.onclause._compiler_dispatch(compiler, **kw)}"
 
 
-def candidate_query(
-    team_id: str, reader_ids: Sequence[str], since: datetime, until: datetime
-) -> Select[Any]:
-    """Posts by followed people plus posts carrying followed tags, for many readers at once.
+class age_hours(FunctionElement[float]):  # noqa: N801 (a SQL function, named like one)
+    """Hours from a timestamp column to a moment, at least 0 and at most MAX_AGE_HOURS."""
 
-    Thread replies are left out (they count on their parent) unless also sent to the channel.
-    """
-    top_level = or_(Post.thread_ts.is_(None), Post.thread_ts == Post.ts, Post.is_broadcast)
-    # Deactivated, opted-out and forgotten people: a small NOT IN, evaluated once per query.
-    shown = Post.user_id.not_in(hidden_authors(team_id))
-    cols = (
-        Post.id,
-        Post.user_id,
-        Post.channel_id,
-        Post.ts,
-        Post.posted_at,
-        Post.reaction_count,
-        Post.reactor_count,
-        Post.reply_count,
+    type = Float()
+    inherit_cache = True
+    name = "age_hours"
+
+
+@compiles(age_hours, "sqlite")
+def _sqlite_age_hours(element: age_hours, compiler: SQLCompiler, **kw: Any) -> str:
+    moment, stamp = (compiler.process(c, **kw) for c in element.clauses)
+    hours = f"(julianday({moment}) - julianday({stamp})) * 24.0"
+    return f"min(max({hours}, 0.0), {MAX_AGE_HOURS})"
+
+
+@compiles(age_hours, "postgresql")
+def _pg_age_hours(element: age_hours, compiler: SQLCompiler, **kw: Any) -> str:
+    moment, stamp = (compiler.process(c, **kw) for c in element.clauses)
+    hours = f"extract(epoch from ({moment} - {stamp})) / 3600.0"
+    return f"least(greatest(({hours})::float8, 0.0), {MAX_AGE_HOURS})"
+
+
+def score_part(now: datetime) -> ColumnElement[float]:
+    """:func:`digests.rank.post_part` as SQL over ``posts``: the same formula, the same floats
+    up to rounding in the last bits."""
+    engagement = func.ln(
+        1.0
+        + Post.reaction_count
+        + ENGAGEMENT_REPLY_WEIGHT * Post.reply_count
+        + ENGAGEMENT_REPLY_WEIGHT * Post.reactor_count
     )
-    by_person = (
-        select(Follow.follower_id, *cols, literal(None).label("tag"))
-        .select_from(
-            FollowsFirst(
-                Follow, Post, and_(Post.team_id == Follow.team_id, Post.user_id == Follow.target)
-            )
-        )
-        .where(
-            Follow.team_id == team_id,
-            Follow.kind == "person",
-            Follow.follower_id.in_(reader_ids),
-            Post.posted_at >= since,
-            Post.posted_at < until,
-            top_level,
-            shown,
-        )
+    decay = -math.log(2) / RECENCY_HALF_LIFE_HOURS
+    recency = func.exp(decay * age_hours(literal(now, UTCDateTime()), Post.posted_at))
+    return ((1.0 + engagement) * (RECENCY_FLOOR + recency)).label("part")
+
+
+def _top_level() -> ColumnElement[bool]:
+    # Thread replies count on their parent, unless also sent to the channel.
+    return or_(Post.thread_ts.is_(None), Post.thread_ts == Post.ts, Post.is_broadcast)
+
+
+def posts_by_authors(
+    team_id: str, authors: Sequence[str], since: datetime, until: datetime, now: datetime
+) -> Select[str, int, float]:
+    """Columns: author, post id, score part — the authors' posts shown in digests."""
+    return select(Post.user_id, Post.id, score_part(now)).where(
+        Post.team_id == team_id,
+        Post.user_id.in_(authors),
+        Post.posted_at >= since,
+        Post.posted_at < until,
+        _top_level(),
+        # Deactivated, opted-out and forgotten people: a small NOT IN, evaluated once.
+        Post.user_id.not_in(hidden_authors(team_id)),
     )
-    by_tag = (
-        select(Follow.follower_id, *cols, PostTag.tag)
-        .select_from(
-            FollowsFirst(
-                FollowsFirst(
-                    Follow,
-                    PostTag,
-                    and_(PostTag.team_id == Follow.team_id, PostTag.tag == Follow.target),
-                ),
-                Post,
-                Post.id == PostTag.post_id,
-            )
-        )
+
+
+def posts_by_tags(
+    team_id: str, tags: Sequence[str], since: datetime, until: datetime, now: datetime
+) -> Select[str, int, str, float]:
+    """Columns: tag, post id, author, score part — posts carrying the tags, shown in digests."""
+    return (
+        select(PostTag.tag, Post.id, Post.user_id, score_part(now))
+        .select_from(FollowsFirst(PostTag, Post, Post.id == PostTag.post_id))
         .where(
-            Follow.team_id == team_id,
-            Follow.kind == "tag",
-            Follow.follower_id.in_(reader_ids),
+            PostTag.team_id == team_id,
+            PostTag.tag.in_(tags),
             PostTag.posted_at >= since,
             PostTag.posted_at < until,
-            Post.user_id != Follow.follower_id,
-            top_level,
-            shown,
+            _top_level(),
+            Post.user_id.not_in(hidden_authors(team_id)),
         )
     )
-    # Columns: reader, post id, author, channel, ts, posted_at, reactions, reactors, replies, tag
-    return select(union_all(by_person, by_tag).subquery())
 
 
 def candidates(
@@ -134,62 +148,64 @@ def candidates(
     session: Session,
     team_id: str,
     windows: Mapping[str, tuple[datetime, datetime]],
-) -> dict[str, list[Row]]:
-    """Each reader's candidate posts within their own (since, until) window, never their own."""
-    if not windows:
-        return {}
-    since = min(w[0] for w in windows.values())
-    until = max(w[1] for w in windows.values())
-    merged: dict[str, dict[int, Row]] = {}
-    shared: dict[int, tuple[str, str, str, datetime]] = {}
-    # A batch returns hundreds of thousands of rows, each reader's mostly in one run: look the
-    # reader's window and posts up once per run, not once per row.
-    current: str | None = None
-    start = end = since
-    mine: dict[int, Row] | None = None
-    # Core, not ORM, execution (no entities to load), streamed in large chunks (a server-side
-    # cursor on PostgreSQL): a batch's rows never all exist at once, in Python or in libpq.
-    result = session.connection().execute(
-        candidate_query(team_id, sorted(windows), since, until),
-        execution_options={"yield_per": 20_000},
-    )
-    for reader, pid, author, channel, ts, posted, reactions, reactors, replies, tag in result:
-        if reader != current:
-            current = reader
-            start, end = windows[reader]
-            mine = merged.get(reader)
-        if author == reader:
-            continue
-        if not posted.tzinfo:
-            posted = posted.replace(tzinfo=start.tzinfo)
-        if not start <= posted < end:
-            continue
-        if mine is None:
-            mine = merged[reader] = {}
-        row = mine.get(pid)
-        if row is None:
-            # The driver makes new strings and datetimes for every row: keep one set per post
-            # (a popular post is a candidate for hundreds of readers in the batch).
-            seen = shared.get(pid)
-            if seen is None:
-                shared[pid] = (author, channel, ts, posted)
-            elif seen[3] == posted and seen[3].tzinfo is posted.tzinfo:
-                author, channel, ts, posted = seen
-            via_tags = [] if tag is None else [tag]
-            mine[pid] = Row(
-                pid,
-                author,
-                channel,
-                ts,
-                posted,
-                reactions,
-                reactors,
-                replies,
-                tag is None,
-                via_tags,
-            )
-        elif tag is None:
-            row.via_person = True
-        else:
-            row.via_tags.append(tag)
-    return {reader: list(rows.values()) for reader, rows in merged.items()}
+    now: datetime,
+) -> Iterator[tuple[str, dict[int, Entry]]]:
+    """Each reader's candidates within their own [since, until) window, merged per post.
+
+    Posts by the people they follow plus posts carrying the tags they follow, never their
+    own. Yields ``(reader, {post id: Entry})`` one reader at a time (readers without
+    candidates left out), so a pool can be ranked and dropped before the next is made.
+    """
+    by_window: dict[tuple[datetime, datetime], list[str]] = defaultdict(list)
+    for reader, window in sorted(windows.items()):
+        by_window[window].append(reader)
+    for (since, until), readers in by_window.items():
+        for group in chunked(readers, READERS_PER_GROUP):
+            yield from _group(session, team_id, group, since, until, now)
+
+
+def _group(
+    session: Session,
+    team_id: str,
+    readers: Sequence[str],
+    since: datetime,
+    until: datetime,
+    now: datetime,
+) -> Iterator[tuple[str, dict[int, Entry]]]:
+    people: dict[str, list[str]] = defaultdict(list)
+    tags: dict[str, list[str]] = defaultdict(list)
+    for reader, kind, target in session.execute(
+        select(Follow.follower_id, Follow.kind, Follow.target).where(
+            Follow.team_id == team_id, Follow.follower_id.in_(readers)
+        )
+    ):
+        (people if kind == "person" else tags)[reader].append(target)
+    conn = session.connection()
+    # Core, not ORM, execution: plain tuples, no entities.
+    by_author: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for chunk in chunked(sorted({p for ps in people.values() for p in ps})):
+        for author, pid, part in conn.execute(posts_by_authors(team_id, chunk, since, until, now)):
+            by_author[author].append((pid, part))
+    by_tag: dict[str, list[tuple[int, str, float]]] = defaultdict(list)
+    for chunk in chunked(sorted({t for ts in tags.values() for t in ts})):
+        for tag, pid, author, part in conn.execute(
+            posts_by_tags(team_id, chunk, since, until, now)
+        ):
+            by_tag[tag].append((pid, author, part))
+    for reader in readers:
+        pool: dict[int, Entry] = {}
+        for author in people.get(reader, ()):
+            for pid, part in by_author.get(author, ()):
+                pool[pid] = [part, author, True, None]
+        for tag in tags.get(reader, ()):
+            for pid, author, part in by_tag.get(tag, ()):
+                entry = pool.get(pid)
+                if entry is None:
+                    if author != reader:
+                        pool[pid] = [part, author, False, (tag,)]
+                elif entry[VIA_TAGS] is None:
+                    entry[VIA_TAGS] = (tag,)
+                else:
+                    entry[VIA_TAGS] += (tag,)
+        if pool:
+            yield reader, pool

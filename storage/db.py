@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+import sqlite3
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,6 +26,12 @@ def _safe_exp(x: float | None) -> float | None:
     return math.exp(min(x, 700.0))
 
 
+def _safe_ln(x: float | None) -> float | None:
+    if x is None or x <= 0:
+        return None
+    return math.log(x)
+
+
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
     """Create an engine; SQLite gets WAL, a busy timeout, foreign keys and write-ahead locking."""
     if url.startswith("sqlite"):
@@ -34,8 +41,13 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
             # Let SQLAlchemy's "begin" event own transactions (pysqlite's own is too lazy).
             dbapi_conn.isolation_level = None
-            # PostgreSQL has exp(); SQLite only with optional math functions compiled in.
-            dbapi_conn.create_function("exp", 1, _safe_exp, deterministic=True)
+            # PostgreSQL has exp() and ln(); SQLite only with its math functions compiled in
+            # (the usual builds have them: a Python stand-in would be far slower).
+            try:
+                dbapi_conn.execute("SELECT exp(0.0), ln(1.0)")
+            except sqlite3.OperationalError:
+                dbapi_conn.create_function("exp", 1, _safe_exp, deterministic=True)
+                dbapi_conn.create_function("ln", 1, _safe_ln, deterministic=True)
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")

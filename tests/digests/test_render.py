@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 
+from digests import render as render_module
 from digests.model import Digest, DigestItem
 from digests.render import excerpt, render, render_text
 
@@ -453,6 +454,61 @@ def test_excerpt_never_breaks_slack_entities(source: str, limit: int) -> None:
     assert "\n\n\n" not in out
     for marker in "*_~":
         assert sum(1 for m, _ in markers_outside_markup(out) if m == marker) % 2 == 0, out
+
+
+def excerpt_char_by_char(text: str, limit: int) -> str:
+    """The excerpt as first written: one piece per plain character (slow, obviously right)."""
+    pieces = [
+        single
+        for piece in render_module._pieces(render_module._normalize(text))
+        for single in (
+            [render_module._Piece("char", c) for c in piece.out]
+            if piece.kind == "char"
+            else [piece]
+        )
+    ]
+    kept: list[render_module._Piece] = []
+    length = 0
+    cut = False
+    for piece in pieces:
+        if length + len(piece.out) > limit:
+            cut = True
+            break
+        kept.append(piece)
+        length += len(piece.out)
+    if cut:
+        while kept and length > limit - 1:
+            length -= len(kept.pop().out)
+        spaces = [i for i, piece in enumerate(kept) if piece.out.isspace()]
+        if spaces:
+            tail = sum(len(piece.out) for piece in kept[spaces[-1] :])
+            if tail <= min(render_module._WORD_BACKOFF, length // 2):
+                del kept[spaces[-1] :]
+        while kept and kept[-1].out.isspace():
+            kept.pop()
+    joined = "".join(piece.out for piece in render_module._balance(kept))
+    body = render_module._BLANK_LINES_RE.sub("\n\n", joined).strip()
+    return body + "…" if cut else body
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    st.one_of(mrkdwn, st.text(alphabet=st.sampled_from("ab c*_~`<>&\n.é"), max_size=400)),
+    st.integers(1, 400),
+)
+def test_excerpt_of_plain_runs_equals_the_char_by_char_excerpt(source: str, limit: int) -> None:
+    assert excerpt(source, limit) == excerpt_char_by_char(source, limit)
+
+
+@given(st.text(alphabet=st.sampled_from("a&<>;mplgt"), max_size=60))
+def test_escape_leaves_escapes_and_escapes_the_rest(source: str) -> None:
+    expected = "".join(
+        m.group()
+        if m.lastgroup == "escape"
+        else {"&": "&amp;", "<": "&lt;", ">": "&gt;"}.get(m.group(), m.group())
+        for m in re.finditer(r"(?P<escape>&(?:amp|lt|gt);)|.", source, re.DOTALL)
+    )
+    assert render_module._escape(source) == expected
 
 
 def test_excerpt_keeps_slack_markup_and_escapes_as_they_are() -> None:
