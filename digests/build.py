@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from digests.model import Digest, DigestItem
-from digests.rank import Ranked, rank
-from digests.select import candidates
+from digests.rank import Ranked, rank, rank_follows
+from digests.select import groups
 from storage.channels import cached_names
 from storage.db import chunked
 from storage.digests import new_followers
@@ -52,10 +52,18 @@ def build_digests(
     ):
         muted_posts[reader].add(pid)
     ranked: dict[str, Ranked] = {}
-    for reader, pool in candidates(session=session, team_id=team_id, windows=windows, now=now):
-        ranked[reader] = rank(
-            pool, muted_authors=muted.get(reader, ()), muted_posts=muted_posts.get(reader, ())
-        )
+    for group in groups(session=session, team_id=team_id, windows=windows, now=now):
+        shared = group.shared
+        for reader, (follows_people, follows_tags) in group.follows.items():
+            if reader in muted or reader in muted_posts:
+                # Muting is rare: the plain way, over the reader's whole merged pool.
+                ranked[reader] = rank(
+                    shared.pool(reader, follows_people, follows_tags),
+                    muted_authors=muted.get(reader, ()),
+                    muted_posts=muted_posts.get(reader, ()),
+                )
+            else:
+                ranked[reader] = rank_follows(shared, reader, follows_people, follows_tags)
     posts = _shown_posts(
         session=session, post_ids={p.post_id for r in ranked.values() for p in r.items}
     )
@@ -108,7 +116,7 @@ def build_digests(
             busiest_tags=result.busiest_tags,
             since=req.since,
             weekly=req.weekly,
-            names={k: v for k, v in names.items() if k in refs},
+            names={k: names[k] for k in refs if k in names},
         )
     return out
 

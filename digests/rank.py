@@ -10,8 +10,8 @@ from __future__ import annotations
 import heapq
 import itertools
 import math
-from collections import Counter
-from collections.abc import Collection, Mapping
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,4 +127,177 @@ def rank(
         authors=len(authors),
         more=total - len(chosen),
         busiest_tags=tuple(sorted(tags.items(), key=lambda kv: (-kv[1], kv[0]))[:BUSIEST_TAGS]),
+    )
+
+
+# -- one group of readers at a time ----------------------------------------------------------
+
+
+@dataclass
+class Shared:
+    """The candidate posts of a group of readers with one window, shared between them.
+
+    Built once per group (:meth:`build`) from the posts of every person and every tag the
+    group follows; each reader's digest is then ranked from the lists of the people and tags
+    they follow (:func:`rank_follows`) without visiting most of their candidates.
+    """
+
+    # Each list best first: (-score part, post id[, author]), as the heap wants them.
+    by_author: dict[str, list[tuple[float, int]]]
+    by_tag: dict[str, list[tuple[float, int, str]]]
+    author_posts: dict[str, frozenset[int]]
+    tag_posts: dict[str, frozenset[int]]
+    tag_authors: dict[str, frozenset[str]]
+    # The most of the group's followed tags any one post in the tag's list carries.
+    tag_widest: dict[str, int]
+    tags_of: dict[int, tuple[str, ...]]  # a post's tags among those the group follows
+    tagged_by: dict[str, frozenset[int]]  # an author's posts in any tag list
+
+    @classmethod
+    def build(
+        cls,
+        author_rows: Iterable[tuple[str, int, float]],
+        tag_rows: Iterable[tuple[str, int, str, float]],
+    ) -> Shared:
+        """From (author, post id, part) and (tag, post id, author, part) rows."""
+        by_author: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        for author, pid, part in author_rows:
+            by_author[author].append((-part, pid))
+        by_tag: dict[str, list[tuple[float, int, str]]] = defaultdict(list)
+        tags_of: dict[int, tuple[str, ...]] = {}
+        tagged_by: dict[str, set[int]] = defaultdict(set)
+        for tag, pid, author, part in tag_rows:
+            by_tag[tag].append((-part, pid, author))
+            tags_of[pid] = tags_of.get(pid, ()) + (tag,)
+            tagged_by[author].add(pid)
+        for posts in by_author.values():
+            posts.sort()
+        for tagged in by_tag.values():
+            tagged.sort()
+        return cls(
+            by_author=dict(by_author),
+            by_tag=dict(by_tag),
+            author_posts={a: frozenset(p for _, p in ps) for a, ps in by_author.items()},
+            tag_posts={t: frozenset(p for _, p, _ in ps) for t, ps in by_tag.items()},
+            tag_authors={t: frozenset(a for _, _, a in ps) for t, ps in by_tag.items()},
+            tag_widest={t: max(len(tags_of[p]) for _, p, _ in ps) for t, ps in by_tag.items()},
+            tags_of=tags_of,
+            tagged_by={a: frozenset(ps) for a, ps in tagged_by.items()},
+        )
+
+    def pool(self, reader: str, people: Collection[str], tags: Sequence[str]) -> dict[int, Entry]:
+        """One reader's candidates merged per post, as :func:`rank` takes them."""
+        pool: dict[int, Entry] = {}
+        for author in people:
+            for neg, pid in self.by_author.get(author, ()):
+                pool[pid] = [-neg, author, True, None]
+        for tag in tags:
+            for neg, pid, author in self.by_tag.get(tag, ()):
+                entry = pool.get(pid)
+                if entry is None:
+                    if author != reader:
+                        pool[pid] = [-neg, author, False, (tag,)]
+                elif entry[VIA_TAGS] is None:
+                    entry[VIA_TAGS] = (tag,)
+                else:
+                    entry[VIA_TAGS] += (tag,)
+        return pool
+
+
+def rank_follows(
+    shared: Shared, reader: str, people: Collection[str], tags: Sequence[str]
+) -> Ranked:
+    """What :func:`rank` gives for ``shared.pool(reader, people, tags)``, for a reader who
+    muted nothing, without making the pool.
+
+    The counts come from set operations on the shared lists. The items come from a merge of
+    the reader's lists, best first (a threshold algorithm): each list's next post is known to
+    score at most its part times the most that list's reach can be, so a candidate whose exact
+    score beats every list's bound is the next best, and the merge stops after the ten picks,
+    typically a few dozen posts in.
+    """
+    people = people if isinstance(people, (set, frozenset)) else frozenset(people)
+    followed = frozenset(tags)
+    own = shared.tagged_by.get(reader, frozenset())
+    posts: set[int] = set()
+    authors: set[str] = set()
+    for author in people:
+        found = shared.author_posts.get(author)
+        if found:
+            posts |= found
+            authors.add(author)
+    counts: list[tuple[str, int]] = []
+    for tag in followed:
+        found = shared.tag_posts.get(tag)
+        if found:
+            posts |= found
+            authors |= shared.tag_authors[tag]
+            count = len(found - own) if own else len(found)
+            if count:
+                counts.append((tag, count))
+    posts -= own
+    authors.discard(reader)
+    total = len(posts)
+
+    # The merge: heads holds (-bound, list number, position) for each list's next post.
+    lists: list[Sequence[tuple[Any, ...]]] = []
+    weights: list[float] = []
+    owners: list[str | None] = []  # whose posts a list holds (None: a tag's)
+    for author in people:
+        found_list = shared.by_author.get(author)
+        if found_list:
+            lists.append(found_list)
+            weights.append(PERSON_WEIGHT)
+            owners.append(author)
+    widest = len(followed)
+    for tag in followed:
+        tag_list = shared.by_tag.get(tag)
+        if tag_list:
+            lists.append(tag_list)
+            weights.append(reach(False, min(shared.tag_widest[tag], widest)))
+            owners.append(None)
+    heads = [(lst[0][0] * w, i, 0) for i, (lst, w) in enumerate(zip(lists, weights, strict=True))]
+    heapq.heapify(heads)
+    best: list[tuple[float, int, str, bool, tuple[str, ...]]] = []  # exact, best first
+    seen: set[int] = set()
+    per_author: Counter[str] = Counter()
+    chosen: list[Pick] = []
+    while len(chosen) < MAX_ITEMS:
+        bound = heads[0][0] if heads else math.inf
+        # Emit while the best seen candidate is strictly better than anything unseen (a tie
+        # could still be beaten by an older post further down).
+        while best and best[0][0] < bound and len(chosen) < MAX_ITEMS:
+            _, pid, author, via_person, via_tags = heapq.heappop(best)
+            if per_author[author] < MAX_PER_AUTHOR:
+                per_author[author] += 1
+                chosen.append(Pick(pid, author, via_person, via_tags))
+        if not heads or len(chosen) >= MAX_ITEMS:
+            break
+        _, i, at = heapq.heappop(heads)
+        lst = lists[i]
+        item = lst[at]
+        if at + 1 < len(lst):
+            heapq.heappush(heads, (lst[at + 1][0] * weights[i], i, at + 1))
+        pid = item[1]
+        if pid in seen:
+            continue
+        owner = owners[i]
+        if owner is None:
+            author = item[2]
+            if author == reader or author in people:
+                continue  # the reader's own, or comes (exactly weighted) from a person's list
+        else:
+            author = owner
+        seen.add(pid)
+        via_person = author in people
+        via_tags = tuple(sorted(t for t in shared.tags_of.get(pid, ()) if t in followed))
+        weight = PERSON_WEIGHT if via_person else reach(False, len(via_tags))
+        heapq.heappush(best, (item[0] * weight, pid, author, via_person, via_tags))
+    busiest = tuple(sorted(counts, key=lambda kv: (-kv[1], kv[0]))[:BUSIEST_TAGS])
+    return Ranked(
+        items=tuple(chosen),
+        total=total,
+        authors=len(authors),
+        more=total - len(chosen),
+        busiest_tags=busiest,
     )

@@ -14,6 +14,7 @@ import itertools
 import math
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -29,8 +30,8 @@ from digests.rank import (
     ENGAGEMENT_REPLY_WEIGHT,
     RECENCY_FLOOR,
     RECENCY_HALF_LIFE_HOURS,
-    VIA_TAGS,
     Entry,
+    Shared,
 )
 from storage.db import chunked
 from storage.models import Follow, Post, PostTag, UTCDateTime
@@ -143,6 +144,36 @@ def posts_by_tags(
     )
 
 
+@dataclass(frozen=True)
+class Group:
+    """The candidates of a group of readers with one window: shared lists, and what each
+    reader follows (readers following nothing left out)."""
+
+    shared: Shared
+    follows: dict[str, tuple[frozenset[str], tuple[str, ...]]]  # reader: (people, tags)
+
+
+def groups(
+    *,
+    session: Session,
+    team_id: str,
+    windows: Mapping[str, tuple[datetime, datetime]],
+    now: datetime,
+) -> Iterator[Group]:
+    """The readers' candidates within their own [since, until) windows, a group at a time.
+
+    Posts by the people they follow plus posts carrying the tags they follow (never their own:
+    see :func:`digests.rank.rank_follows` and :meth:`digests.rank.Shared.pool`). Readers with
+    the same window share one group's lists; a group is at most READERS_PER_GROUP readers.
+    """
+    by_window: dict[tuple[datetime, datetime], list[str]] = defaultdict(list)
+    for reader, window in sorted(windows.items()):
+        by_window[window].append(reader)
+    for (since, until), readers in by_window.items():
+        for chunk in chunked(readers, READERS_PER_GROUP):
+            yield _group(session, team_id, chunk, since, until, now)
+
+
 def candidates(
     *,
     session: Session,
@@ -150,18 +181,13 @@ def candidates(
     windows: Mapping[str, tuple[datetime, datetime]],
     now: datetime,
 ) -> Iterator[tuple[str, dict[int, Entry]]]:
-    """Each reader's candidates within their own [since, until) window, merged per post.
-
-    Posts by the people they follow plus posts carrying the tags they follow, never their
-    own. Yields ``(reader, {post id: Entry})`` one reader at a time (readers without
-    candidates left out), so a pool can be ranked and dropped before the next is made.
-    """
-    by_window: dict[tuple[datetime, datetime], list[str]] = defaultdict(list)
-    for reader, window in sorted(windows.items()):
-        by_window[window].append(reader)
-    for (since, until), readers in by_window.items():
-        for group in chunked(readers, READERS_PER_GROUP):
-            yield from _group(session, team_id, group, since, until, now)
+    """Each reader's candidates merged per post, ``(reader, {post id: Entry})`` one reader
+    at a time (readers without candidates left out)."""
+    for group in groups(session=session, team_id=team_id, windows=windows, now=now):
+        for reader, (people, tags) in group.follows.items():
+            pool = group.shared.pool(reader, people, tags)
+            if pool:
+                yield reader, pool
 
 
 def _group(
@@ -171,41 +197,29 @@ def _group(
     since: datetime,
     until: datetime,
     now: datetime,
-) -> Iterator[tuple[str, dict[int, Entry]]]:
-    people: dict[str, list[str]] = defaultdict(list)
+) -> Group:
+    people: dict[str, set[str]] = defaultdict(set)
     tags: dict[str, list[str]] = defaultdict(list)
     for reader, kind, target in session.execute(
         select(Follow.follower_id, Follow.kind, Follow.target).where(
             Follow.team_id == team_id, Follow.follower_id.in_(readers)
         )
     ):
-        (people if kind == "person" else tags)[reader].append(target)
+        if kind == "person":
+            people[reader].add(target)
+        else:
+            tags[reader].append(target)
     conn = session.connection()
     # Core, not ORM, execution: plain tuples, no entities.
-    by_author: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    author_rows: list[Any] = []
     for chunk in chunked(sorted({p for ps in people.values() for p in ps})):
-        for author, pid, part in conn.execute(posts_by_authors(team_id, chunk, since, until, now)):
-            by_author[author].append((pid, part))
-    by_tag: dict[str, list[tuple[int, str, float]]] = defaultdict(list)
+        author_rows += conn.execute(posts_by_authors(team_id, chunk, since, until, now)).all()
+    tag_rows: list[Any] = []
     for chunk in chunked(sorted({t for ts in tags.values() for t in ts})):
-        for tag, pid, author, part in conn.execute(
-            posts_by_tags(team_id, chunk, since, until, now)
-        ):
-            by_tag[tag].append((pid, author, part))
-    for reader in readers:
-        pool: dict[int, Entry] = {}
-        for author in people.get(reader, ()):
-            for pid, part in by_author.get(author, ()):
-                pool[pid] = [part, author, True, None]
-        for tag in tags.get(reader, ()):
-            for pid, author, part in by_tag.get(tag, ()):
-                entry = pool.get(pid)
-                if entry is None:
-                    if author != reader:
-                        pool[pid] = [part, author, False, (tag,)]
-                elif entry[VIA_TAGS] is None:
-                    entry[VIA_TAGS] = (tag,)
-                else:
-                    entry[VIA_TAGS] += (tag,)
-        if pool:
-            yield reader, pool
+        tag_rows += conn.execute(posts_by_tags(team_id, chunk, since, until, now)).all()
+    follows = {
+        reader: (frozenset(people.get(reader, ())), tuple(sorted(tags.get(reader, ()))))
+        for reader in readers
+        if reader in people or reader in tags
+    }
+    return Group(Shared.build(author_rows, tag_rows), follows)

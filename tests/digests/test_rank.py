@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digests.model import MAX_ITEMS, MAX_PER_AUTHOR
-from digests.rank import PERSON_WEIGHT, Entry, post_part, rank, reach
+from digests.rank import PERSON_WEIGHT, Entry, Shared, post_part, rank, rank_follows, reach
 
 
 def entry(part: float, author: str, *, person: bool = False, tags: tuple[str, ...] = ()) -> Entry:
@@ -133,3 +133,52 @@ def test_rank_is_the_best_allowed_choice_in_order(raw: dict[int, Any]) -> None:
     assert ranked.total == len(pool)
     assert ranked.authors == len({e[1] for e in pool.values()})
     assert ranked.more == len(pool) - len(expected)
+
+
+# -- the shared lists of a group of readers -----------------------------------------------
+
+PEOPLE = ["UA", "UB", "UC", "UD", "UR"]
+TAGS = ["a", "b", "c", "d"]
+
+
+@st.composite
+def groups(draw: st.DrawFn) -> tuple[Shared, str, list[str], list[str]]:
+    """Posts of a small workspace, and one reader's follows (parts drawn from a few values,
+    so that ties are common)."""
+    posts = draw(
+        st.dictionaries(
+            st.integers(1, 80),
+            st.tuples(
+                st.sampled_from(PEOPLE),
+                st.sampled_from([0.5, 1.0, 1.25, 2.0, 3.5]),
+                st.lists(st.sampled_from(TAGS), unique=True, max_size=3),
+            ),
+            max_size=50,
+        )
+    )
+    author_rows = [(author, pid, part) for pid, (author, part, _) in posts.items()]
+    tag_rows = [
+        (tag, pid, author, part) for pid, (author, part, tags) in posts.items() for tag in tags
+    ]
+    reader = "UR"
+    people = draw(st.lists(st.sampled_from(PEOPLE[:-1]), unique=True))
+    tags = draw(st.lists(st.sampled_from(TAGS), unique=True))
+    # Only followed people's posts reach the author lists, as the query asks for those alone.
+    shared = Shared.build([r for r in author_rows if r[0] in people], tag_rows)
+    return shared, reader, people, tags
+
+
+@settings(max_examples=400)
+@given(groups())
+def test_ranking_from_shared_lists_equals_ranking_the_merged_pool(
+    group: tuple[Shared, str, list[str], list[str]],
+) -> None:
+    shared, reader, people, tags = group
+    assert rank_follows(shared, reader, people, tags) == rank(shared.pool(reader, people, tags))
+
+
+def test_shared_lists_leave_out_the_readers_own_posts() -> None:
+    shared = Shared.build([("UA", 1, 1.0)], [("x", 2, "UR", 9.0), ("x", 3, "UB", 1.0)])
+    ranked = rank_follows(shared, "UR", ["UA"], ["x"])
+    assert [p.post_id for p in ranked.items] == [1, 3]
+    assert (ranked.total, ranked.authors, ranked.busiest_tags) == (2, 2, (("x", 1),))

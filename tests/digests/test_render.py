@@ -493,10 +493,14 @@ def excerpt_char_by_char(text: str, limit: int) -> str:
 
 @settings(deadline=None, max_examples=300)
 @given(
-    st.one_of(mrkdwn, st.text(alphabet=st.sampled_from("ab c*_~`<>&\n.é"), max_size=400)),
+    st.one_of(
+        mrkdwn,
+        st.text(alphabet=st.sampled_from("ab c*_~`<>&\n.é"), max_size=400),
+        st.text(alphabet=st.sampled_from("ab c\n\t\u2003.é"), max_size=400),  # plain
+    ),
     st.integers(1, 400),
 )
-def test_excerpt_of_plain_runs_equals_the_char_by_char_excerpt(source: str, limit: int) -> None:
+def test_excerpt_equals_the_char_by_char_excerpt(source: str, limit: int) -> None:
     assert excerpt(source, limit) == excerpt_char_by_char(source, limit)
 
 
@@ -509,6 +513,17 @@ def test_escape_leaves_escapes_and_escapes_the_rest(source: str) -> None:
         for m in re.finditer(r"(?P<escape>&(?:amp|lt|gt);)|.", source, re.DOTALL)
     )
     assert render_module._escape(source) == expected
+
+
+def test_plain_excerpt_at_every_limit_equals_the_char_by_char_excerpt() -> None:
+    texts = [
+        "the quick brown fox jumps over the lazy dog " * 3,
+        "averyveryverylongwordwithoutanyspaces and then some more words",
+        "line one\nline two\n\n\n\nline three   with  spaces\t\ttabs",
+    ]
+    for text in texts:
+        for limit in range(1, len(text) + 2):
+            assert excerpt(text, limit) == excerpt_char_by_char(text, limit), (text, limit)
 
 
 def test_excerpt_keeps_slack_markup_and_escapes_as_they_are() -> None:
