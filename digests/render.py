@@ -416,7 +416,7 @@ def _stats(item: DigestItem, lang: str) -> list[tuple[str, str]]:
     return stats
 
 
-def _item_block(item: DigestItem, lang: str) -> Block:
+def _item_block(item: DigestItem, lang: str) -> dict[str, Any]:
     author = f"*{_user(item.author_id)}*"
     lines = [
         t("digest.dm.author_in_channel", lang, author=author, channel=_channel(item.channel_id))
@@ -432,17 +432,24 @@ def _item_block(item: DigestItem, lang: str) -> Block:
         details.append(t("digest.dm.via", lang, tags=_tags(item.via_tags, lang)))
     if details:
         lines.append(_SEPARATOR.join(details))
-    accessory = None
+    # The dict SectionBlock(text=MarkdownTextObject(…), accessory=ButtonElement(…)).to_dict()
+    # makes (a test holds them equal), written out: the models' validation took a third of
+    # the time of rendering a digest, and a pass renders ten items for each of thousands.
+    block: dict[str, Any] = {
+        "type": "section",
+        "text": {"type": "mrkdwn", "text": _fit("\n".join(lines), MAX_SECTION_TEXT)},
+    }
     if item.show_follow_button and _ID_RE.fullmatch(item.author_id):
-        accessory = ButtonElement(
-            action_id=FOLLOW_ACTION,
-            text=PlainTextObject(text=_clip_plain(t("digest.dm.follow", lang), MAX_BUTTON_TEXT)),
-            value=f"person:{item.author_id}",
-        )
-    return SectionBlock(
-        text=MarkdownTextObject(text=_fit("\n".join(lines), MAX_SECTION_TEXT)),
-        accessory=accessory,
-    )
+        block["accessory"] = {
+            "type": "button",
+            "action_id": FOLLOW_ACTION,
+            "text": {
+                "type": "plain_text",
+                "text": _clip_plain(t("digest.dm.follow", lang), MAX_BUTTON_TEXT),
+            },
+            "value": f"person:{item.author_id}",
+        }
+    return block
 
 
 def _more_block(count: int, lang: str) -> Block:
@@ -502,13 +509,13 @@ def render(digest: Digest, *, settings_hint: str | None = None) -> tuple[str, li
     room = (MAX_BLOCKS - len(head) - len(footer) - 1) // 2
     shown = digest.items[:room]
     more = max(digest.more, 0) + len(digest.items) - len(shown)
-    blocks = list(head)
+    blocks = [block.to_dict() for block in head]
     for item in shown:
-        blocks += [_item_block(item, lang), DividerBlock()]
+        blocks += [_item_block(item, lang), {"type": "divider"}]
     if more > 0:
-        blocks.append(_more_block(more, lang))
-    blocks += footer
-    return notification_text(digest), [block.to_dict() for block in blocks]
+        blocks.append(_more_block(more, lang).to_dict())
+    blocks += [block.to_dict() for block in footer]
+    return notification_text(digest), blocks
 
 
 # --- plain text -----------------------------------------------------------------------------------

@@ -9,7 +9,13 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from slack_sdk.models.blocks import Block
+from slack_sdk.models.blocks import (
+    Block,
+    ButtonElement,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
 
 from digests import render as render_module
 from digests.model import Digest, DigestItem
@@ -524,6 +530,33 @@ def test_plain_excerpt_at_every_limit_equals_the_char_by_char_excerpt() -> None:
     for text in texts:
         for limit in range(1, len(text) + 2):
             assert excerpt(text, limit) == excerpt_char_by_char(text, limit), (text, limit)
+
+
+@settings(max_examples=100)
+@given(
+    st.sampled_from(["U1", "W2ABC", "odd id!", ""]),
+    st.text(max_size=40),
+    st.booleans(),
+    st.sampled_from(["en", "nl"]),
+)
+def test_item_section_is_what_the_block_kit_models_make(
+    author: str, text: str, follow: bool, lang: str
+) -> None:
+    one = item(author_id=author, text=text, show_follow_button=follow, via_person=not follow)
+    block = render_module._item_block(one, lang)
+    accessory = block.get("accessory")
+    expected = SectionBlock(
+        text=MarkdownTextObject(text=block["text"]["text"]),
+        accessory=None
+        if accessory is None
+        else ButtonElement(
+            action_id=accessory["action_id"],
+            text=PlainTextObject(text=accessory["text"]["text"]),
+            value=accessory["value"],
+        ),
+    ).to_dict()
+    assert block == expected
+    assert ("accessory" in block) == (follow and author in ("U1", "W2ABC"))
 
 
 def test_excerpt_keeps_slack_markup_and_escapes_as_they_are() -> None:
