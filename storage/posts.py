@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import (
-    Connection,
     and_,
     bindparam,
-    case,
     delete,
     func,
-    literal,
     or_,
     select,
-    tuple_,
-    union_all,
     update,
 )
 from sqlalchemy.orm import Session
 
-from storage.db import insert_ignore
+from storage.db import _insert_ignore, insert_ignore
 from storage.models import DeletedMessage, Mention, Permalink, Person, Post, PostTag, Reaction
 from storage.people import ensure_known
+from storage.prepared import Params, Prepared, dbapi_cursor, prepared
 from storage.privacy import is_unrecorded
 
 
@@ -260,70 +257,147 @@ def mentions_of(*, session: Session, post_ids: Iterable[int]) -> dict[int, list[
 
 Key = tuple[str, str, str]  # team, channel, ts
 
-
-# Built once: constructing and cache-keying statements costs more than running them here.
-# One round trip answers both "deleted in Slack already?" and "who is known / opted out?".
-_CHECKS = union_all(
-    select(
-        literal("deleted").label("what"),
-        DeletedMessage.team_id,
-        DeletedMessage.channel_id.label("a"),
-        DeletedMessage.ts.label("b"),
-    ).where(
-        tuple_(DeletedMessage.team_id, DeletedMessage.channel_id, DeletedMessage.ts).in_(
-            bindparam("keys", expanding=True)
-        )
-    ),
-    select(
-        literal("person").label("what"),
-        Person.team_id,
-        Person.user_id.label("a"),
-        case((or_(Person.opted_out, Person.forgotten), "out"), else_="in").label("b"),
-    ).where(tuple_(Person.team_id, Person.user_id).in_(bindparam("people", expanding=True))),
+_POST_COLUMNS = (
+    "team_id",
+    "channel_id",
+    "ts",
+    "user_id",
+    "text",
+    "thread_ts",
+    "is_broadcast",
+    "links",
+    "files",
+    "posted_at",
+    "edited_at",
+    "reaction_count",
+    "reactor_count",
+    "reply_count",
 )
 
 
-@dataclass
-class _Known:
-    deleted: set[Key] = field(default_factory=set)
-    people: set[tuple[str, str]] = field(default_factory=set)
-    unrecorded: set[tuple[str, str]] = field(default_factory=set)
+def _param(table: Any, name: str) -> Any:
+    return bindparam(name, type_=table.c[name].type)
 
 
-def _checks(conn: Connection, keys: Sequence[Key], people: set[tuple[str, str]]) -> _Known:
-    known = _Known()
-    for what, team, a, b in conn.execute(_CHECKS, {"keys": list(keys), "people": sorted(people)}):
-        if what == "deleted":
-            known.deleted.add((team, a, b))
-        else:
-            known.people.add((team, a))
-            if b == "out":
-                known.unrecorded.add((team, a))
-    return known
+def _unrecorded_person(user_param: str) -> Any:
+    """EXISTS: the person ``user_param`` names opted out or was forgotten."""
+    return (
+        select(Person.user_id)
+        .where(
+            Person.team_id == bindparam("team_id"),
+            Person.user_id == bindparam(user_param),
+            or_(Person.opted_out, Person.forgotten),
+        )
+        .exists()
+    )
 
 
-def record_posts(*, session: Session, posts: Sequence[NewPost]) -> list[bool]:
+def _post_insert(dialect: str) -> Any:
+    """INSERT one post unless it is stored already, was deleted in Slack before this event
+    arrived, or its author opted out or was forgotten: the checks ride along in the statement,
+    so storing a post needs no read first."""
+    table: Any = Post.__table__
+    deleted = (
+        select(DeletedMessage.ts)
+        .where(
+            DeletedMessage.team_id == bindparam("team_id"),
+            DeletedMessage.channel_id == bindparam("channel_id"),
+            DeletedMessage.ts == bindparam("ts"),
+        )
+        .exists()
+    )
+    source = select(*(_param(table, name) for name in _POST_COLUMNS)).where(
+        ~deleted, ~_unrecorded_person("user_id")
+    )
+    stmt: Any = _insert_ignore(dialect, Post).from_select(list(_POST_COLUMNS), source)
+    # PostgreSQL runs the whole batch in one pipeline and reads each new id back; SQLite gives
+    # the new rowid (and whether a row was inserted) on the cursor itself.
+    return stmt.returning(Post.id) if dialect == "postgresql" else stmt
+
+
+def _mention_insert(dialect: str) -> Any:
+    """INSERT one mention unless the person mentioned opted out or was forgotten."""
+    table: Any = Mention.__table__
+    names = ("post_id", "user_id", "team_id")
+    source = select(*(_param(table, name) for name in names)).where(~_unrecorded_person("user_id"))
+    return _insert_ignore(dialect, Mention).from_select(list(names), source)
+
+
+def _column_defaults(model: type[Any]) -> dict[str, object]:
+    """Each column's scalar Python default (None without one): a full row for a raw INSERT."""
+    out: dict[str, object] = {}
+    for column in model.__table__.c:
+        default = column.default
+        out[column.key] = default.arg if default is not None and default.is_scalar else None
+    return out
+
+
+_PERSON_ROW = _column_defaults(Person)
+
+
+def _statements(session: Session) -> tuple[Prepared, Prepared, Prepared, Prepared]:
+    dialect = session.get_bind().dialect
+    name = dialect.name
+    return (
+        prepared("posts.insert", dialect, lambda: _post_insert(name)),
+        prepared("post_tags.insert", dialect, lambda: _insert_ignore(name, PostTag)),
+        prepared("mentions.insert", dialect, lambda: _mention_insert(name)),
+        prepared("people.insert", dialect, lambda: _insert_ignore(name, Person)),
+    )
+
+
+def _insert_posts(
+    cursor: Any, statement: Prepared, params: list[Params], postgresql: bool
+) -> list[int | None]:
+    """Run the post INSERT for each row; the new post's id, or None where nothing was stored."""
+    if postgresql:
+        ids: list[int | None] = []
+        cursor.executemany(statement.sql, params, returning=True)
+        while True:
+            row = cursor.fetchone()
+            ids.append(int(row[0]) if row else None)
+            if not cursor.nextset():
+                break
+        return ids
+    out: list[int | None] = []
+    for one in params:
+        cursor.execute(statement.sql, one)
+        out.append(int(cursor.lastrowid) if cursor.rowcount == 1 else None)
+    return out
+
+
+def record_posts(
+    *,
+    session: Session,
+    posts: Sequence[NewPost],
+    known_people: Container[tuple[str, str]] = frozenset(),
+    new_people: set[tuple[str, str]] | None = None,
+) -> list[bool]:
     """Store new posts with their tags and mentions; True for each post stored now.
 
     A post is skipped (False) when it is already stored (a retried or duplicated event), was
     deleted in Slack before this event arrived, or its author opted out. Mentions of people who
     opted out are not recorded.
+
+    Everyone seen gets a row in ``people`` (the profile is fetched later). ``known_people``
+    are (team, user) pairs the caller knows to have a row already (rows are never deleted), so
+    they are not written again; the pairs this call wrote are added to ``new_people``, for the
+    caller to remember once the transaction committed.
+
+    The hot path of ingest: every statement is prepared once (:mod:`storage.prepared`) and runs
+    on the session's DBAPI cursor, in the session's transaction.
     """
     if not posts:
         return []
-    conn = session.connection()
-    keys = [(p.team_id, p.channel_id, p.ts) for p in posts]
-    people = {(p.team_id, p.user_id) for p in posts}
-    people |= {(p.team_id, uid) for p in posts for uid in p.mentions}
-    checked = _checks(conn, keys, people)
-    deleted, known, unrecorded = checked.deleted, checked.people, checked.unrecorded
-    rows: list[dict[str, object]] = []
+    post_sql, tag_sql, mention_sql, person_sql = _statements(session)
+    postgresql = session.get_bind().dialect.name == "postgresql"
     wanted: dict[Key, NewPost] = {}
-    for post, key in zip(posts, keys, strict=True):
-        if key in deleted or (post.team_id, post.user_id) in unrecorded or key in wanted:
-            continue
-        wanted[key] = post
-        rows.append(
+    for post in posts:
+        wanted.setdefault((post.team_id, post.channel_id, post.ts), post)
+    batch = list(wanted.values())
+    when = {key: ts_to_datetime(key[2]) for key in wanted}
+    rows = [
+        post_sql.params(
             {
                 "team_id": post.team_id,
                 "channel_id": post.channel_id,
@@ -334,53 +408,66 @@ def record_posts(*, session: Session, posts: Sequence[NewPost]) -> list[bool]:
                 "is_broadcast": post.is_broadcast,
                 "links": list(post.links),
                 "files": list(post.files),
-                "posted_at": ts_to_datetime(post.ts),
+                "posted_at": when[(post.team_id, post.channel_id, post.ts)],
                 "edited_at": post.edited_at,
                 "reaction_count": 0,
                 "reactor_count": 0,
                 "reply_count": 0,
             }
         )
-    stored: dict[Key, int] = {}
-    if rows:
-        # executemany (one cached statement, batched by the driver) rather than a multi-VALUES
-        # statement, which SQLAlchemy would compile anew for every batch.
-        result = conn.execute(
-            insert_ignore(session, Post).returning(Post.id, Post.team_id, Post.channel_id, Post.ts),
-            rows,
-        )
-        # RETURNING yields only the rows inserted now: a portable "which ones were new?".
-        stored.update({(t, c, s): pid for pid, t, c, s in result})
-    tag_rows: list[dict[str, object]] = []
-    mention_rows: list[dict[str, object]] = []
-    person_rows: dict[tuple[str, str], dict[str, object]] = {}
-    parents: set[Key] = set()
-    for key, post_id in stored.items():
-        post = wanted[key]
-        when = ts_to_datetime(post.ts)
-        tag_rows += [
-            {"post_id": post_id, "tag": tag, "team_id": post.team_id, "posted_at": when}
-            for tag in sorted(post.tags)
-        ]
-        mentioned = sorted(
-            uid
-            for uid in post.mentions
-            if uid != post.user_id and (post.team_id, uid) not in unrecorded
-        )
-        mention_rows += [
-            {"post_id": post_id, "user_id": uid, "team_id": post.team_id} for uid in mentioned
-        ]
-        for uid in (post.user_id, *mentioned):
-            if (post.team_id, uid) not in known:
-                person_rows[(post.team_id, uid)] = {"team_id": post.team_id, "user_id": uid}
-        if post.thread_ts and post.thread_ts != post.ts:
-            parents.add((post.team_id, post.channel_id, post.thread_ts))
-    people_rows = sorted(person_rows.values(), key=lambda r: str(r["user_id"]))
-    for model, many in ((PostTag, tag_rows), (Mention, mention_rows), (Person, people_rows)):
-        if many:
-            conn.execute(insert_ignore(session, model), many)
+        for post in batch
+    ]
+    with dbapi_cursor(session) as cursor:
+        ids = _insert_posts(cursor, post_sql, rows, postgresql)
+        tag_rows: list[Params] = []
+        mention_rows: list[Params] = []
+        people: dict[tuple[str, str], Params] = {}
+        parents: set[Key] = set()
+        stored: set[Key] = set()
+        for post, post_id in zip(batch, ids, strict=True):
+            if post_id is None:
+                continue
+            key = (post.team_id, post.channel_id, post.ts)
+            stored.add(key)
+            posted_at = when[key]
+            tag_rows += [
+                tag_sql.params(
+                    {
+                        "post_id": post_id,
+                        "tag": tag,
+                        "team_id": post.team_id,
+                        "posted_at": posted_at,
+                    }
+                )
+                for tag in sorted(post.tags)
+            ]
+            mentioned = sorted(post.mentions - {post.user_id})
+            mention_rows += [
+                mention_sql.params({"post_id": post_id, "user_id": uid, "team_id": post.team_id})
+                for uid in mentioned
+            ]
+            # Everyone seen gets a person row (profile fetched later); existing rows stay as
+            # they are, so this also leaves people who opted out or were forgotten alone.
+            for uid in (post.user_id, *mentioned):
+                pair = (post.team_id, uid)
+                if pair not in people and pair not in known_people:
+                    people[pair] = person_sql.params(
+                        {**_PERSON_ROW, "team_id": post.team_id, "user_id": uid}
+                    )
+            if post.thread_ts and post.thread_ts != post.ts:
+                parents.add((post.team_id, post.channel_id, post.thread_ts))
+        for statement, many in (
+            (tag_sql, tag_rows),
+            (mention_sql, mention_rows),
+            (person_sql, [people[k] for k in sorted(people)]),
+        ):
+            statement.execute_many(cursor, many)
+    if new_people is not None:
+        new_people.update(people)
     for team_id, channel_id, parent_ts in sorted(parents):
         _refresh_reply_count(session, team_id, channel_id, parent_ts)
     return [
-        key in stored and wanted.get(key) is post for post, key in zip(posts, keys, strict=True)
+        (post.team_id, post.channel_id, post.ts) in stored
+        and wanted[(post.team_id, post.channel_id, post.ts)] is post
+        for post in posts
     ]

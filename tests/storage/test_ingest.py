@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -105,3 +106,59 @@ def test_writer_reports_a_failed_write(sessions: sessionmaker[Session]) -> None:
                 writer.store(bad)
     finally:
         writer.close()
+
+
+def test_writer_survives_a_broken_connection(sessions: sessionmaker[Session]) -> None:
+    writer = PostWriter(sessions)
+    try:
+        assert writer.store(post(1)) is True
+        assert writer.conn is not None
+        # The database drops the writer's connection (a restart, say): the next batch fails
+        # on it, is written again on a fresh connection and nobody hears of it.
+        dbapi = writer.conn.connection.dbapi_connection
+        assert dbapi is not None
+        dbapi.close()
+        assert writer.store(post(2)) is True
+        assert writer.store(post(2)) is False  # a retry still stores nothing twice
+    finally:
+        writer.close()
+    with sessions.begin() as s:
+        assert count(s, Post) == 2
+        assert count(s, PostTag) == 4
+
+
+def test_writer_waits_for_requests_in_flight_but_not_forever(
+    sessions: sessionmaker[Session],
+) -> None:
+    writer = PostWriter(sessions, linger=0.05)
+    try:
+        writer.request_started()  # a request that never hands over a post
+        started = time.monotonic()
+        assert writer.store(post(1)) is True  # this thread's request: it stored its post
+        writer.request_finished()
+        assert time.monotonic() - started < 5
+        writer.request_started()
+        writer.request_finished()
+        assert writer.expected == 0
+    finally:
+        writer.close()
+
+
+def test_people_known_to_the_caller_are_not_written_again(
+    sessions: sessionmaker[Session],
+) -> None:
+    seen: set[tuple[str, str]] = set()
+    with sessions.begin() as s:
+        record_posts(session=s, posts=[post(1)], new_people=seen)
+    assert seen == {("T1", "U1"), ("T1", "U9")}
+    with sessions.begin() as s:
+        s.add(Person(team_id="T1", user_id="U2", opted_out=True))
+    later: set[tuple[str, str]] = set()
+    with sessions.begin() as s:
+        # U2 opted out: their post is skipped and their row left as it is.
+        assert record_posts(
+            session=s, posts=[post(2), post(4)], known_people=seen, new_people=later
+        ) == [False, True]
+    assert later == set()  # U1 and U9 were known already
+    with sessions.begin() as s:
+        assert count(s, Person) == 3
