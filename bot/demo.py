@@ -26,6 +26,7 @@ from bot.standin import Response, SlackToApp, StandinSlack
 from bot.web import HttpServer, make_wsgi
 from digests.deliver import PassReport, run_pass
 from digests.preview import preview
+from handlers.lookups import channel_names
 from storage.models import Follow, Post
 
 __all__ = ["DemoError", "demo_moment", "run_demo"]
@@ -467,6 +468,16 @@ def run_demo(out: TextIO, *, now: datetime | None = None) -> int:
         )
         print(f"Now one digest pass at {moment:%Y-%m-%d %H:%M} UTC.", file=out)
         clock.at = moment
+        # Kring looks a channel's name up (conversations.info, then cached) when it first needs
+        # it; a DM needs none (Slack shows <#C…> as the name), but the text below does.
+        with kring.deps.sessions.begin() as session:
+            channel_names(
+                session=session,
+                client=kring.client,
+                team_id=standin.team_id,
+                channel_ids=[channel_id for channel_id, _ in CHANNELS],
+                now=moment,
+            )
         # The text shown is what `kring digest preview` prints, taken just before the pass: it
         # builds the same digest from the same window the pass is about to claim. Afterwards a
         # preview would show an empty window (the pass moved it on), and turning the Block Kit

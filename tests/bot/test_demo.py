@@ -34,6 +34,7 @@ def test_everyone_gets_a_digest_with_real_content(printed: str) -> None:
     assert "#designsystem" in printed
     assert "Lunch & learn on Friday" in printed  # Slack's &amp; undone for the terminal
     assert "1 reply · 2 reactions" in printed
+    assert " in #engineering\n" in printed and "#C0ENGINEERING" not in printed  # names
 
 
 def test_dutch_locales_get_dutch_digests(printed: str) -> None:
