@@ -55,6 +55,7 @@ def cmd_run(_: argparse.Namespace) -> int:
     try:
         if settings.socket_mode:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
+            from slack_sdk.errors import SlackApiError
 
             assert settings.slack_app_token is not None
             handler = SocketModeHandler(kring.app, settings.slack_app_token)
@@ -64,6 +65,14 @@ def cmd_run(_: argparse.Namespace) -> int:
                 handler.start()
             except (KeyboardInterrupt, SystemExit):
                 handler.close()
+            except SlackApiError as exc:  # apps.connections.open refused the app token
+                handler.close()
+                return _fail(
+                    f"could not open a Socket Mode connection: Slack answered "
+                    f"{exc.response.get('error')!r}. SLACK_APP_TOKEN must be an app-level token "
+                    "(xapp-…) of this app with the connections:write scope.",
+                    1,
+                )
             return 0
         server = HttpServer(
             make_wsgi(kring.app, kring.engine, writer=kring.deps.writer), port=settings.port

@@ -507,8 +507,11 @@ class StandinSlack:
                 return _json_reply({"ok": False, "error": bad_body})
             if not token:
                 return _json_reply({"ok": False, "error": "not_authed"})
-            if not token.startswith("xox"):
+            if not token.startswith(("xox", "xapp-")):
                 return _json_reply({"ok": False, "error": "invalid_auth"})
+            # Socket Mode's connection is opened with the app-level token, and only with it.
+            if token.startswith("xapp-") != (method in APP_TOKEN_METHODS):
+                return _json_reply({"ok": False, "error": "not_allowed_token_type"})
             stub = self._stubs.get(method)
             if stub is not None:
                 return _json_reply({"ok": True, **copy.deepcopy(stub)})
@@ -891,6 +894,9 @@ def _decode_multipart(content_type: str, body: bytes) -> dict[str, Any]:
         # File parts keep their bytes; plain fields read like form values.
         fields[name] = data if part.get_filename() else data.decode("utf-8", errors="replace")
     return fields
+
+
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 
 
 def _bearer_token(authorization: str | None) -> str | None:

@@ -65,6 +65,20 @@ def test_calls_without_a_token_are_not_authed(standin: StandinSlack) -> None:
     assert raised.value.response["error"] == "not_authed"
 
 
+def test_socket_mode_connection_needs_the_app_level_token(standin: StandinSlack) -> None:
+    standin.stub("apps.connections.open", {"url": "ws://127.0.0.1:1/link"})
+    with pytest.raises(SlackApiError) as refused:
+        WebClient(token="xoxb-bot", base_url=standin.url).apps_connections_open(
+            app_token="xoxb-bot"
+        )
+    assert refused.value.response["error"] == "not_allowed_token_type"
+    app = WebClient(token="xapp-1-A0001-1-app", base_url=standin.url)
+    assert app.apps_connections_open(app_token="xapp-1-A0001-1-app")["url"].startswith("ws://")
+    with pytest.raises(SlackApiError) as wrong:
+        app.chat_postMessage(channel="C0001", text="hi")
+    assert wrong.value.response["error"] == "not_allowed_token_type"
+
+
 def test_users_info_returns_slack_shaped_user_and_locale_only_on_request(
     client: WebClient,
 ) -> None:
