@@ -45,13 +45,14 @@ MAX_AGE_HOURS = 24.0 * 366
 
 
 class FollowsFirst(Join):
-    """An inner join that starts from its left side (the readers, then their follows).
+    """An inner join whose left side stays the outer loop on SQLite (a tag's posts, then each
+    post by id; in the benchmark's bare query, readers' follows first).
 
-    Without statistics SQLite takes ``team_id = ?`` for selective and would rather walk every
-    post of the window, probing each reader's follows for each post; with statistics it still
-    mis-orders the tag join. Its documented way to fix the order is ``CROSS JOIN`` (the left
-    table stays the outer loop), which on SQLite means nothing else. PostgreSQL, whose planner
-    has statistics and would reject ``CROSS JOIN … ON``, gets an ordinary ``JOIN``.
+    Without statistics SQLite takes ``team_id = ?`` for selective and may rather walk every
+    post of the window, probing the other side for each. Its documented way to fix the order
+    is ``CROSS JOIN`` (the left table stays the outer loop), which on SQLite means nothing
+    else. PostgreSQL, whose planner has statistics and would reject ``CROSS JOIN … ON``, gets
+    an ordinary ``JOIN``.
     """
 
     inherit_cache = True
