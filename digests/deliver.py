@@ -27,6 +27,7 @@ from digests.build import Request, build_digests, with_permalinks
 from digests.model import Digest, DigestSettings
 from digests.render import render
 from digests.schedule import is_due, local_now, person_zone, window_start
+from storage.db import read_only
 from storage.digests import (
     Claim,
     Finished,
@@ -297,7 +298,8 @@ def _prepare_batch(
         lang = language_for(reader.locale if reader else None)
         requests.append(Request(c.user_id, c.covered_from, c.covered_to, lang, weekly))
     try:
-        with _gc_paused(), sessions.begin() as session:
+        # Reads only: on SQLite posts keep being recorded while a batch is built.
+        with _gc_paused(), read_only(sessions).begin() as session:
             digests = build_digests(session=session, team_id=team_id, requests=requests, now=now)
             keys = {(i.channel_id, i.ts) for d in digests.values() for i in d.items}
             links = cached_permalinks(session=session, team_id=team_id, messages=keys)

@@ -12,6 +12,7 @@ from bot.i18n import language_for
 from digests.build import Request, build_digests, with_permalinks
 from digests.render import render, render_text
 from digests.schedule import window_start
+from storage.db import read_only
 from storage.digests import cached_permalinks, get_settings, last_covered
 from storage.models import Person
 
@@ -28,7 +29,7 @@ def preview(
 
     Reads only: nothing is claimed, sent or cached, and no Slack call is made.
     """
-    with sessions() as session:
+    with read_only(sessions)() as session:
         query = select(Person).where(Person.user_id == user_id)
         if team_id:
             query = query.where(Person.team_id == team_id)

@@ -60,10 +60,27 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         def _sqlite_begin(conn: Any) -> None:
             # IMMEDIATE takes the write lock up front: a deferred transaction that reads and
             # then writes fails at once with "database is locked" instead of waiting its turn.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Read-only work (see read_only) takes no lock: in WAL mode it reads a snapshot
+            # while writers go on.
+            read = conn.get_execution_options().get(READ_ONLY, False)
+            conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+
+
+READ_ONLY = "kring_read_only"
+
+
+def read_only(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+    """Sessions for transactions that only read, on the same engine and pool.
+
+    On SQLite they do not take the write lock, so a long read (a batch of digests being built)
+    never holds up the recording of posts. Writing in one of them may fail with "database is
+    locked" instead of waiting: use them for reads only. Elsewhere they are ordinary sessions.
+    """
+    bind = sessions.kw["bind"]
+    return sessionmaker(bind.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
 
 def make_sessions(engine: Engine) -> sessionmaker[Session]:
