@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import create_engine, text
@@ -241,6 +241,29 @@ def signed_request(body: bytes) -> tuple[bytes, dict[str, str]]:
     return body, headers
 
 
+def event_envelope(event: dict[str, Any], event_id: str, event_time: int) -> dict[str, Any]:
+    """An Events API ``event_callback`` envelope around ``event``, as Slack sends it."""
+    return {
+        "token": "kring-verification-token",
+        "team_id": TEAM_ID,
+        "api_app_id": "A0001",
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": event_time,
+        "authorizations": [
+            {
+                "enterprise_id": None,
+                "team_id": TEAM_ID,
+                "user_id": "UKRING",
+                "is_bot": True,
+                "is_enterprise_install": False,
+            }
+        ],
+        "is_ext_shared_channel": False,
+    }
+
+
 class Poster:
     """One keep-alive HTTP/1.1 connection to a server's Slack endpoint (one per thread)."""
 
@@ -258,8 +281,14 @@ class Poster:
         self._conn.connect()
 
     def post(self, body: bytes, headers: dict[str, str]) -> int:
-        """POST one request and read the whole answer; returns the status (0: no answer)."""
-        for attempt in (1, 2):
+        """POST one request and read the whole answer; returns the status (0: no answer).
+
+        No answer within the timeout is 0 at once (the server may still act on the request,
+        so sending it again would not be the same request); a kept-alive connection the server
+        dropped meanwhile is reopened once.
+        """
+        for _ in (1, 2):
+            reused = self._conn is not None
             if self._conn is None:
                 self._conn = http.client.HTTPConnection(
                     self._host, self._port, timeout=self._timeout
@@ -271,10 +300,12 @@ class Poster:
                 if answer.will_close:
                     self.close()
                 return answer.status
-            except (ConnectionError, http.client.HTTPException, OSError):
-                # A server may drop an idle keep-alive connection; reconnect once.
+            except TimeoutError:
                 self.close()
-                if attempt == 2:
+                return 0
+            except (ConnectionError, http.client.HTTPException, OSError):
+                self.close()
+                if not reused:
                     return 0
         return 0
 

@@ -528,23 +528,9 @@ def generate(engine: Engine, s: Shape) -> dict[str, int]:
                 st.replies[i],
             )
 
-    post_columns = [
-        "id",
-        "team_id",
-        "channel_id",
-        "ts",
-        "user_id",
-        "text",
-        "thread_ts",
-        "is_broadcast",
-        "links",
-        "files",
-        "posted_at",
-        "edited_at",
-        "reaction_count",
-        "reactor_count",
-        "reply_count",
-    ]
+    from storage.models import Post
+
+    post_columns = [c.name for c in Post.__table__.columns]  # the rows below, in this order
     counts["posts"] = 0
     counts["post_tags"] = 0
     counts["reactions"] = 0

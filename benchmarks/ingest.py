@@ -66,6 +66,7 @@ from benchmarks.common import (
     budget,
     database_kinds,
     env_float,
+    event_envelope,
     fresh_database,
     note,
     percentile,
@@ -139,25 +140,7 @@ class EventFactory:
             "team": TEAM_ID,
             "client_msg_id": f"bench-{n:08d}",
         }
-        envelope = {
-            "token": "kring-verification-token",
-            "team_id": TEAM_ID,
-            "api_app_id": "A0001",
-            "event": event,
-            "type": "event_callback",
-            "event_id": f"EvBENCH{n:08d}",
-            "event_time": micros // 1_000_000,
-            "authorizations": [
-                {
-                    "enterprise_id": None,
-                    "team_id": TEAM_ID,
-                    "user_id": "UKRING",
-                    "is_bot": True,
-                    "is_enterprise_install": False,
-                }
-            ],
-            "is_ext_shared_channel": False,
-        }
+        envelope = event_envelope(event, f"EvBENCH{n:08d}", micros // 1_000_000)
         return json.dumps(envelope).encode()
 
 

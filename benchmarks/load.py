@@ -59,7 +59,6 @@ BENCH_LOAD_KEEP_LOGS=<dir> keeps the instances' logs there.
 from __future__ import annotations
 
 import heapq
-import http.client
 import itertools
 import json
 import os
@@ -81,7 +80,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import create_engine, text
@@ -93,8 +91,10 @@ from benchmarks.common import (
     SIGNING_SECRET,
     TEAM_ID,
     Out,
+    Poster,
     budget,
     env_float,
+    event_envelope,
     fresh_database,
     note,
     percentile,
@@ -263,25 +263,7 @@ def make_events(count: int, first: datetime) -> list[Event]:
             "team": TEAM_ID,
             "client_msg_id": f"load-{n:08d}",
         }
-        envelope = {
-            "token": "kring-verification-token",
-            "team_id": TEAM_ID,
-            "api_app_id": "A0001",
-            "event": event,
-            "type": "event_callback",
-            "event_id": f"EvLOAD{n:08d}",
-            "event_time": micros // 1_000_000,
-            "authorizations": [
-                {
-                    "enterprise_id": None,
-                    "team_id": TEAM_ID,
-                    "user_id": "UKRING",
-                    "is_bot": True,
-                    "is_enterprise_install": False,
-                }
-            ],
-            "is_ext_shared_channel": False,
-        }
+        envelope = event_envelope(event, f"EvLOAD{n:08d}", micros // 1_000_000)
         events.append(
             Event(
                 channel=channel,
@@ -296,46 +278,6 @@ def make_events(count: int, first: datetime) -> list[Event]:
 
 
 # -- sending -----------------------------------------------------------------------------------
-
-
-class Client:
-    """One keep-alive connection to an instance; waits at most SLACK_TIMEOUT for an answer."""
-
-    def __init__(self, base_url: str) -> None:
-        parts = urlsplit(base_url)
-        self._host = parts.hostname or "127.0.0.1"
-        self._port = parts.port or 80
-        self._conn: http.client.HTTPConnection | None = None
-
-    def post(self, body: bytes, headers: dict[str, str]) -> int:
-        """POST once; the status, or 0 for no answer in time (Slack counts that as failed)."""
-        for _ in (1, 2):
-            reused = self._conn is not None
-            if self._conn is None:
-                self._conn = http.client.HTTPConnection(
-                    self._host, self._port, timeout=SLACK_TIMEOUT
-                )
-            try:
-                self._conn.request("POST", EVENTS_PATH, body=body, headers=headers)
-                answer = self._conn.getresponse()
-                answer.read()
-                if answer.will_close:
-                    self.close()
-                return answer.status
-            except TimeoutError:
-                self.close()
-                return 0
-            except (ConnectionError, http.client.HTTPException, OSError):
-                # An idle keep-alive connection the server dropped: reconnect once.
-                self.close()
-                if not reused:
-                    return 0
-        return 0
-
-    def close(self) -> None:
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
 
 
 @dataclass(order=True)
@@ -390,7 +332,7 @@ class Sender:
             self.cond.notify_all()
 
     def _worker(self) -> None:
-        clients = [Client(url) for url in self.urls]
+        clients = [Poster(url, timeout=SLACK_TIMEOUT) for url in self.urls]
         try:
             while (job := self._take()) is not None:
                 wait_until(self.start + job.due)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, Select, func, literal, or_, select
+from sqlalchemy import Float, Select, and_, func, literal, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -107,9 +107,14 @@ def score_part(now: datetime) -> ColumnElement[float]:
     return ((1.0 + engagement) * (RECENCY_FLOOR + recency)).label("part")
 
 
-def _top_level() -> ColumnElement[bool]:
-    # Thread replies count on their parent, unless also sent to the channel.
-    return or_(Post.thread_ts.is_(None), Post.thread_ts == Post.ts, Post.is_broadcast)
+def _shown(team_id: str) -> ColumnElement[bool]:
+    """Posts a digest may show: top-level (thread replies count on their parent, unless also
+    sent to the channel), by people not deactivated, opted out or forgotten (a small NOT IN,
+    evaluated once)."""
+    return and_(
+        or_(Post.thread_ts.is_(None), Post.thread_ts == Post.ts, Post.is_broadcast),
+        Post.user_id.not_in(hidden_authors(team_id)),
+    )
 
 
 def posts_by_authors(
@@ -121,9 +126,7 @@ def posts_by_authors(
         Post.user_id.in_(authors),
         Post.posted_at >= since,
         Post.posted_at < until,
-        _top_level(),
-        # Deactivated, opted-out and forgotten people: a small NOT IN, evaluated once.
-        Post.user_id.not_in(hidden_authors(team_id)),
+        _shown(team_id),
     )
 
 
@@ -139,8 +142,7 @@ def posts_by_tags(
             PostTag.tag.in_(tags),
             PostTag.posted_at >= since,
             PostTag.posted_at < until,
-            _top_level(),
-            Post.user_id.not_in(hidden_authors(team_id)),
+            _shown(team_id),
         )
     )
 

@@ -24,25 +24,22 @@ FORGET_VALUE = "forget"
 
 # --- opt-out / opt-in --------------------------------------------------------------------------
 def cmd_opt_out(call: Call) -> Reply:
-    changed = set_opted_out(
-        session=call.session,
-        team_id=call.asker.team_id,
-        user_id=call.asker.user_id,
-        opted_out=True,
-        now=call.deps.clock(),
-    )
-    return Reply(call.t("privacy.opted_out" if changed else "privacy.already_opted_out"))
+    return _opt(call, True, changed="privacy.opted_out", unchanged="privacy.already_opted_out")
 
 
 def cmd_opt_in(call: Call) -> Reply:
-    changed = set_opted_out(
+    return _opt(call, False, changed="privacy.opted_in", unchanged="privacy.not_opted_out")
+
+
+def _opt(call: Call, opted_out: bool, *, changed: str, unchanged: str) -> Reply:
+    done = set_opted_out(
         session=call.session,
         team_id=call.asker.team_id,
         user_id=call.asker.user_id,
-        opted_out=False,
+        opted_out=opted_out,
         now=call.deps.clock(),
     )
-    return Reply(call.t("privacy.opted_in" if changed else "privacy.not_opted_out"))
+    return Reply(call.t(changed if done else unchanged))
 
 
 # --- export ------------------------------------------------------------------------------------

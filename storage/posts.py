@@ -257,22 +257,8 @@ def mentions_of(*, session: Session, post_ids: Iterable[int]) -> dict[int, list[
 
 Key = tuple[str, str, str]  # team, channel, ts
 
-_POST_COLUMNS = (
-    "team_id",
-    "channel_id",
-    "ts",
-    "user_id",
-    "text",
-    "thread_ts",
-    "is_broadcast",
-    "links",
-    "files",
-    "posted_at",
-    "edited_at",
-    "reaction_count",
-    "reactor_count",
-    "reply_count",
-)
+# Every column a new post row gets, in the model's order (the id is the database's).
+_POST_COLUMNS = tuple(c.name for c in Post.__table__.columns if c.name != "id")
 
 
 def _param(table: Any, name: str) -> Any:

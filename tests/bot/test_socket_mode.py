@@ -163,21 +163,26 @@ def stored_posts(db: Path) -> list[tuple[str, str]]:
         )
 
 
-def test_socket_mode_answers_commands_and_records_events(
-    tmp_path: Path, standin: StandinSlack, socket_slack: SocketModeSlack
-) -> None:
-    standin.stub("apps.connections.open", {"url": socket_slack.url})
-    db = tmp_path / "kring.db"
-    env = env_for(
+def socket_mode_env(tmp_path: Path, standin: StandinSlack, **extra: str) -> dict[str, str]:
+    """`kring run` in Socket Mode against the stand-in, on a database in ``tmp_path``."""
+    return env_for(
         tmp_path,
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_APP_TOKEN=APP_TOKEN,
         SLACK_API_URL=standin.url,
-        DATABASE_URL=f"sqlite:///{db}",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'kring.db'}",
         KRING_SCHEDULER="off",
-        LOG_LEVEL="DEBUG",
+        **extra,
     )
+
+
+def test_socket_mode_answers_commands_and_records_events(
+    tmp_path: Path, standin: StandinSlack, socket_slack: SocketModeSlack
+) -> None:
+    standin.stub("apps.connections.open", {"url": socket_slack.url})
+    db = tmp_path / "kring.db"
+    env = socket_mode_env(tmp_path, standin, LOG_LEVEL="DEBUG")
     proc = subprocess.Popen(
         [*KRING, "run"],
         env=env,
@@ -221,15 +226,7 @@ def test_an_app_token_slack_refuses_ends_with_one_clear_line(
     tmp_path: Path, standin: StandinSlack
 ) -> None:
     standin.fail_next("apps.connections.open", error="invalid_auth")
-    env = env_for(
-        tmp_path,
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_APP_TOKEN=APP_TOKEN,
-        SLACK_API_URL=standin.url,
-        DATABASE_URL=f"sqlite:///{tmp_path / 'kring.db'}",
-        KRING_SCHEDULER="off",
-    )
+    env = socket_mode_env(tmp_path, standin)
     done = subprocess.run([*KRING, "run"], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     last = done.stderr.strip().splitlines()[-1]
