@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Dialect,
     and_,
     bindparam,
     delete,
@@ -262,6 +263,9 @@ _POST_COLUMNS = tuple(c.name for c in Post.__table__.columns if c.name != "id")
 
 
 def _param(table: Any, name: str) -> Any:
+    # Typed, so that PostgreSQL's dialect writes the type next to the parameter
+    # (``%s::TIMESTAMP WITH TIME ZONE``): in a multi-row ``SELECT … UNION ALL SELECT …`` an
+    # untyped parameter would be taken for text before it meets its column.
     return bindparam(name, type_=table.c[name].type)
 
 
@@ -281,7 +285,8 @@ def _unrecorded_person(user_param: str) -> Any:
 def _post_insert(dialect: str) -> Any:
     """INSERT one post unless it is stored already, was deleted in Slack before this event
     arrived, or its author opted out or was forgotten: the checks ride along in the statement,
-    so storing a post needs no read first."""
+    so storing a post needs no read first. It returns the key and new id of each row it
+    stored, so a batch of posts is one statement (see :class:`storage.prepared.Prepared`)."""
     table: Any = Post.__table__
     deleted = (
         select(DeletedMessage.ts)
@@ -296,9 +301,7 @@ def _post_insert(dialect: str) -> Any:
         ~deleted, ~_unrecorded_person("user_id")
     )
     stmt: Any = _insert_ignore(dialect, Post).from_select(list(_POST_COLUMNS), source)
-    # PostgreSQL runs the whole batch in one pipeline and reads each new id back; SQLite gives
-    # the new rowid (and whether a row was inserted) on the cursor itself.
-    return stmt.returning(Post.id) if dialect == "postgresql" else stmt
+    return stmt.returning(Post.team_id, Post.channel_id, Post.ts, Post.id)
 
 
 def _mention_insert(dialect: str) -> Any:
@@ -307,6 +310,29 @@ def _mention_insert(dialect: str) -> Any:
     names = ("post_id", "user_id", "team_id")
     source = select(*(_param(table, name) for name in names)).where(~_unrecorded_person("user_id"))
     return _insert_ignore(dialect, Mention).from_select(list(names), source)
+
+
+def _reply_count_update() -> Any:
+    """Set a thread parent's reply count from the replies stored."""
+    replies = (
+        select(func.count())
+        .where(
+            Post.team_id == bindparam("team_id"),
+            Post.channel_id == bindparam("channel_id"),
+            Post.thread_ts == bindparam("parent_ts"),
+            Post.ts != bindparam("parent_ts"),
+        )
+        .scalar_subquery()
+    )
+    return (
+        update(Post)
+        .where(
+            Post.team_id == bindparam("team_id"),
+            Post.channel_id == bindparam("channel_id"),
+            Post.ts == bindparam("parent_ts"),
+        )
+        .values(reply_count=replies)
+    )
 
 
 def _column_defaults(model: type[Any]) -> dict[str, object]:
@@ -321,35 +347,24 @@ def _column_defaults(model: type[Any]) -> dict[str, object]:
 _PERSON_ROW = _column_defaults(Person)
 
 
-def _statements(session: Session) -> tuple[Prepared, Prepared, Prepared, Prepared]:
-    dialect = session.get_bind().dialect
+@dataclass(frozen=True)
+class _Statements:
+    posts: Prepared
+    tags: Prepared
+    mentions: Prepared
+    people: Prepared
+    replies: Prepared
+
+
+def _statements(dialect: Dialect) -> _Statements:
     name = dialect.name
-    return (
-        prepared("posts.insert", dialect, lambda: _post_insert(name)),
-        prepared("post_tags.insert", dialect, lambda: _insert_ignore(name, PostTag)),
-        prepared("mentions.insert", dialect, lambda: _mention_insert(name)),
-        prepared("people.insert", dialect, lambda: _insert_ignore(name, Person)),
+    return _Statements(
+        posts=prepared("posts.insert", dialect, lambda: _post_insert(name)),
+        tags=prepared("post_tags.insert", dialect, lambda: _insert_ignore(name, PostTag)),
+        mentions=prepared("mentions.insert", dialect, lambda: _mention_insert(name)),
+        people=prepared("people.insert", dialect, lambda: _insert_ignore(name, Person)),
+        replies=prepared("posts.reply_count", dialect, _reply_count_update),
     )
-
-
-def _insert_posts(
-    cursor: Any, statement: Prepared, params: list[Params], postgresql: bool
-) -> list[int | None]:
-    """Run the post INSERT for each row; the new post's id, or None where nothing was stored."""
-    if postgresql:
-        ids: list[int | None] = []
-        cursor.executemany(statement.sql, params, returning=True)
-        while True:
-            row = cursor.fetchone()
-            ids.append(int(row[0]) if row else None)
-            if not cursor.nextset():
-                break
-        return ids
-    out: list[int | None] = []
-    for one in params:
-        cursor.execute(statement.sql, one)
-        out.append(int(cursor.lastrowid) if cursor.rowcount == 1 else None)
-    return out
 
 
 def record_posts(
@@ -370,20 +385,44 @@ def record_posts(
     they are not written again; the pairs this call wrote are added to ``new_people``, for the
     caller to remember once the transaction committed.
 
-    The hot path of ingest: every statement is prepared once (:mod:`storage.prepared`) and runs
-    on the session's DBAPI cursor, in the session's transaction.
+    The statements run on the session's DBAPI cursor, in the session's transaction (see
+    :func:`write_posts`).
     """
     if not posts:
         return []
-    post_sql, tag_sql, mention_sql, person_sql = _statements(session)
-    postgresql = session.get_bind().dialect.name == "postgresql"
+    with dbapi_cursor(session) as cursor:
+        return write_posts(
+            cursor=cursor,
+            dialect=session.get_bind().dialect,
+            posts=posts,
+            known_people=known_people,
+            new_people=new_people,
+        )
+
+
+def write_posts(
+    *,
+    cursor: Any,
+    dialect: Dialect,
+    posts: Sequence[NewPost],
+    known_people: Container[tuple[str, str]] = frozenset(),
+    new_people: set[tuple[str, str]] | None = None,
+) -> list[bool]:
+    """:func:`record_posts` on a DBAPI cursor, inside the caller's transaction.
+
+    The hot path of ingest, for the post writer (which owns a connection and its
+    transactions): every statement is prepared once (:mod:`storage.prepared`) and a batch
+    costs one multi-row statement per table, whatever its size.
+    """
+    if not posts:
+        return []
+    sql = _statements(dialect)
     wanted: dict[Key, NewPost] = {}
     for post in posts:
         wanted.setdefault((post.team_id, post.channel_id, post.ts), post)
-    batch = list(wanted.values())
     when = {key: ts_to_datetime(key[2]) for key in wanted}
     rows = [
-        post_sql.params(
+        sql.posts.params(
             {
                 "team_id": post.team_id,
                 "channel_id": post.channel_id,
@@ -394,66 +433,62 @@ def record_posts(
                 "is_broadcast": post.is_broadcast,
                 "links": list(post.links),
                 "files": list(post.files),
-                "posted_at": when[(post.team_id, post.channel_id, post.ts)],
+                "posted_at": when[key],
                 "edited_at": post.edited_at,
                 "reaction_count": 0,
                 "reactor_count": 0,
                 "reply_count": 0,
             }
         )
-        for post in batch
+        for key, post in wanted.items()
     ]
-    with dbapi_cursor(session) as cursor:
-        ids = _insert_posts(cursor, post_sql, rows, postgresql)
-        tag_rows: list[Params] = []
-        mention_rows: list[Params] = []
-        people: dict[tuple[str, str], Params] = {}
-        parents: set[Key] = set()
-        stored: set[Key] = set()
-        for post, post_id in zip(batch, ids, strict=True):
-            if post_id is None:
-                continue
-            key = (post.team_id, post.channel_id, post.ts)
-            stored.add(key)
-            posted_at = when[key]
-            tag_rows += [
-                tag_sql.params(
-                    {
-                        "post_id": post_id,
-                        "tag": tag,
-                        "team_id": post.team_id,
-                        "posted_at": posted_at,
-                    }
+    ids: dict[Key, int] = {
+        (team_id, channel_id, ts): int(post_id)
+        for team_id, channel_id, ts, post_id in sql.posts.returned(cursor, rows)
+    }
+    tag_rows: list[Params] = []
+    mention_rows: list[Params] = []
+    people: dict[tuple[str, str], Params] = {}
+    parents: set[Key] = set()
+    for key, post in wanted.items():
+        post_id = ids.get(key)
+        if post_id is None:
+            continue
+        posted_at = when[key]
+        tag_rows += [
+            sql.tags.params(
+                {"post_id": post_id, "tag": tag, "team_id": post.team_id, "posted_at": posted_at}
+            )
+            for tag in sorted(post.tags)
+        ]
+        mentioned = sorted(post.mentions - {post.user_id})
+        mention_rows += [
+            sql.mentions.params({"post_id": post_id, "user_id": uid, "team_id": post.team_id})
+            for uid in mentioned
+        ]
+        # Everyone seen gets a person row (profile fetched later); existing rows stay as
+        # they are, so this also leaves people who opted out or were forgotten alone.
+        for uid in (post.user_id, *mentioned):
+            pair = (post.team_id, uid)
+            if pair not in people and pair not in known_people:
+                people[pair] = sql.people.params(
+                    {**_PERSON_ROW, "team_id": post.team_id, "user_id": uid}
                 )
-                for tag in sorted(post.tags)
-            ]
-            mentioned = sorted(post.mentions - {post.user_id})
-            mention_rows += [
-                mention_sql.params({"post_id": post_id, "user_id": uid, "team_id": post.team_id})
-                for uid in mentioned
-            ]
-            # Everyone seen gets a person row (profile fetched later); existing rows stay as
-            # they are, so this also leaves people who opted out or were forgotten alone.
-            for uid in (post.user_id, *mentioned):
-                pair = (post.team_id, uid)
-                if pair not in people and pair not in known_people:
-                    people[pair] = person_sql.params(
-                        {**_PERSON_ROW, "team_id": post.team_id, "user_id": uid}
-                    )
-            if post.thread_ts and post.thread_ts != post.ts:
-                parents.add((post.team_id, post.channel_id, post.thread_ts))
-        for statement, many in (
-            (tag_sql, tag_rows),
-            (mention_sql, mention_rows),
-            (person_sql, [people[k] for k in sorted(people)]),
-        ):
-            statement.execute_many(cursor, many)
+        if post.thread_ts and post.thread_ts != post.ts:
+            parents.add((post.team_id, post.channel_id, post.thread_ts))
+    sql.tags.execute_many(cursor, tag_rows)
+    sql.mentions.execute_many(cursor, mention_rows)
+    sql.people.execute_many(cursor, [people[k] for k in sorted(people)])
+    sql.replies.execute_many(
+        cursor,
+        [
+            sql.replies.params({"team_id": team, "channel_id": channel, "parent_ts": ts})
+            for team, channel, ts in sorted(parents)
+        ],
+    )
     if new_people is not None:
         new_people.update(people)
-    for team_id, channel_id, parent_ts in sorted(parents):
-        _refresh_reply_count(session, team_id, channel_id, parent_ts)
     return [
-        (post.team_id, post.channel_id, post.ts) in stored
-        and wanted[(post.team_id, post.channel_id, post.ts)] is post
+        (key := (post.team_id, post.channel_id, post.ts)) in ids and wanted[key] is post
         for post in posts
     ]

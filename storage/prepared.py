@@ -11,6 +11,7 @@ caller's session, inside the caller's transaction.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from typing import Any, cast
@@ -37,6 +38,14 @@ class Prepared:
         names: Sequence[str] = (
             compiled.positiontup or [] if self.positional else list(compiled.binds)
         )
+        self.placeholder = "?"
+        if not self.positional and dialect.paramstyle == "pyformat":
+            # psycopg takes positional ``%s`` as well: positional rows can be repeated into
+            # one multi-row statement, as on SQLite.
+            names = _PYFORMAT.findall(self.sql)
+            self.sql = _PYFORMAT.sub("%s", self.sql)
+            self.positional = True
+            self.placeholder = "%s"
         processors: list[Callable[[Any], Any] | None] = []
         for name in names:
             bind = compiled.binds[name]
@@ -48,7 +57,9 @@ class Prepared:
             for i, (name, proc) in enumerate(zip(names, processors, strict=True))
             if proc is not None
         )
-        self._rows = _row_parts(self.sql, len(self.names)) if self.positional else None
+        self._rows = (
+            _row_parts(self.sql, len(self.names), self.placeholder) if self.positional else None
+        )
         self._many_sql: dict[int, str] = {}
 
     def params(self, row: Mapping[str, Any]) -> Params:
@@ -66,22 +77,39 @@ class Prepared:
     def execute_many(self, cursor: Any, params: Sequence[Params]) -> None:
         """Run the statement once per entry of ``params`` (each from :meth:`params`).
 
-        A single-row INSERT with positional parameters (SQLite) runs as one statement of up to
-        ``MANY_ROWS`` rows (``VALUES (…), (…)`` or ``SELECT … UNION ALL SELECT …``): SQLite's
-        driver releases and retakes the GIL for every row of an ``executemany``, and each
-        hand-over costs the other threads a context switch. Anything else goes to the driver's
-        ``executemany`` (psycopg pipelines it into one round trip).
+        A single-row INSERT with positional parameters runs as one statement of up to
+        ``MANY_ROWS`` rows (``VALUES (…), (…)`` or ``SELECT … UNION ALL SELECT …``): one driver
+        call instead of one per row. (SQLite's driver releases and retakes the GIL for every
+        row of an ``executemany``, and each hand-over costs the other threads a context
+        switch; psycopg's own ``executemany`` costs far more Python per row.) Anything else
+        goes to the driver's ``executemany``.
         """
         if not params:
             return
-        if self._rows is None or len(params) == 1:
+        if self._rows is None:
             cursor.executemany(self.sql, params)
             return
         for start in range(0, len(params), MANY_ROWS):
             chunk = params[start : start + MANY_ROWS]
             cursor.execute(self._sql_for(len(chunk)), [v for row in chunk for v in row])
 
+    def returned(self, cursor: Any, params: Sequence[Params]) -> list[tuple[Any, ...]]:
+        """Like :meth:`execute_many` for a statement with RETURNING: every row it returned."""
+        out: list[tuple[Any, ...]] = []
+        if self._rows is None:
+            for one in params:
+                cursor.execute(self.sql, one)
+                out += cursor.fetchall()
+            return out
+        for start in range(0, len(params), MANY_ROWS):
+            chunk = params[start : start + MANY_ROWS]
+            cursor.execute(self._sql_for(len(chunk)), [v for row in chunk for v in row])
+            out += cursor.fetchall()
+        return out
+
     def _sql_for(self, rows: int) -> str:
+        if rows == 1:
+            return self.sql
         sql = self._many_sql.get(rows)
         if sql is None:
             assert self._rows is not None
@@ -93,12 +121,14 @@ class Prepared:
 # SQLite allows 500 terms in a compound SELECT and 32766 parameters per statement.
 MANY_ROWS = 400
 
+_PYFORMAT = re.compile(r"%\(([^)]+)\)s")
 
-def _row_parts(sql: str, params: int) -> tuple[str, str, str, str] | None:
+
+def _row_parts(sql: str, params: int, placeholder: str) -> tuple[str, str, str, str] | None:
     """Split ``INSERT INTO t (cols) <row> <tail>`` into (head, row, separator, tail), where
     ``<row>`` is ``VALUES (?, …)`` or a ``SELECT`` without FROM, so that the row can be
     repeated; None for any other shape (or when ``<row>`` does not hold every parameter)."""
-    if not sql.startswith("INSERT INTO ") or sql.count("?") != params:
+    if not sql.startswith("INSERT INTO ") or sql.count(placeholder) != params:
         return None
     columns_end = sql.find(") ")
     tail_at = sql.rfind(" ON CONFLICT ")
@@ -140,3 +170,37 @@ def prepared(key: str, dialect: Dialect, build: Callable[[], ClauseElement]) -> 
     if found is None:
         found = _CACHE[cache_key] = Prepared(build(), dialect)
     return found
+
+
+@contextmanager
+def transaction(dbapi_connection: Any, dialect: Dialect) -> Iterator[Any]:
+    """A transaction straight on a DBAPI connection: a cursor inside it, committed when the
+    block ends and rolled back when it raises.
+
+    For the post writer, which keeps a connection of its own: a Session's begin and commit
+    cost more than the whole SQLite transaction they wrap. As in every Kring write
+    transaction, SQLite takes the write lock up front (``BEGIN IMMEDIATE``); on psycopg the
+    statements and the commit go out in one pipeline.
+    """
+    if dialect.name == "sqlite":
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+            yield cursor
+            cursor.execute("COMMIT")
+        except BaseException:
+            if dbapi_connection.in_transaction:
+                dbapi_connection.rollback()
+            raise
+        finally:
+            cursor.close()
+        return
+    pipeline = getattr(dbapi_connection, "pipeline", None)
+    try:
+        with pipeline() if pipeline is not None else nullcontext():
+            cursor = dbapi_connection.cursor()
+            yield cursor
+            dbapi_connection.commit()
+    except BaseException:
+        dbapi_connection.rollback()
+        raise

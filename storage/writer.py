@@ -1,22 +1,26 @@
-"""Group commit for new posts: one writer thread stores concurrent events in one transaction.
+"""Group commit for new posts: concurrent events share one transaction, written by one of them.
 
-A request thread hands its post to the writer and waits; the writer takes everything queued,
-stores it with ``record_posts`` in a single transaction and only then wakes each waiting
-request. So an event is still acknowledged only after its post is committed, but many
-concurrent events share one transaction, one set of statements and one commit.
+An event is acknowledged only after its post is committed, so every request waits for a
+commit. Instead of one transaction each, requests that arrive together share one: the first
+request to find no write going on becomes the *leader*. It takes every post queued (its own
+first), stores them with :func:`storage.posts.write_posts` in one transaction and wakes the
+requests whose posts it wrote. Requests arriving meanwhile queue up; when the leader is done,
+the first of them leads the next batch. No thread of its own: the leader writes in its own
+request thread, so a post written alone costs no hand-over between threads at all, and a
+batch costs one wake-up per follower.
 
-How long to wait for company (never more than ``linger``): the web front tells the writer how
-many requests are in flight (:meth:`PostWriter.request_started` /
-:meth:`PostWriter.request_finished`), and the writer waits while some request in flight has
-not handed its post over yet. Besides, it waits ``patience`` times what a write has been
-taking lately: nothing worth mentioning when writes are quick (SQLite), while slow commits
-(PostgreSQL flushing its WAL) get fuller batches. Posts arriving during a write share the
-next transaction anyway.
+How long a leader waits for company (never more than ``linger``): the web front tells the
+writer how many requests are in flight (:meth:`PostWriter.request_started` /
+:meth:`PostWriter.request_finished`), and the leader waits while some request in flight has not
+handed its post over yet, for at most ``patience`` times what a write has been taking lately.
+That is next to nothing when writes are quick (SQLite), while slow commits (PostgreSQL
+flushing its WAL) get fuller batches.
 
-The writer keeps one connection of its own (no pool check-out, reset or pre-ping per batch).
-After a failed batch it drops that connection and writes on a fresh one, so a database that
-went away and came back is picked up again; a batch that fails on a reused connection is
-tried once more on a new one before any of its requests hears of an error.
+The writer keeps one DBAPI connection of its own, used only by the leader of the moment (no
+pool check-out or reset per batch, and no Session: its begin and commit would cost more than
+the SQLite transaction they wrap). After a failed batch it drops that connection, so a
+database that went away and came back is picked up again; a batch that fails on a reused
+connection is tried once more on a new one before any of its requests hears of an error.
 """
 
 from __future__ import annotations
@@ -24,17 +28,35 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import deque
-from concurrent.futures import Future
+from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.posts import NewPost, record_posts
+from storage.posts import NewPost, write_posts
+from storage.prepared import transaction
 
 log = logging.getLogger(__name__)
 
-Item = tuple[NewPost, Future[bool]]
+
+class _Slot:
+    """One request's post, and what became of it; ``ready`` is held until then."""
+
+    __slots__ = ("post", "ready", "stored", "failed", "lead")
+
+    def __init__(self, post: NewPost) -> None:
+        self.post = post
+        self.ready = threading.Lock()
+        self.ready.acquire()
+        self.stored = False
+        self.failed = False
+        # Set instead of an outcome: the previous leader hands the next batch to this request.
+        self.lead = False
+
+    def outcome(self) -> bool:
+        if self.failed:
+            raise RuntimeError("storing the post failed")
+        return self.stored
 
 
 class PostWriter:
@@ -48,22 +70,24 @@ class PostWriter:
         linger: float = 0.002,
         patience: float = 0.4,
     ) -> None:
-        self.sessions = sessions
+        bind = sessions.kw["bind"]
+        self.engine: Engine = bind.engine
         self.max_batch = max_batch
         self.linger = linger
         self.patience = patience
         # How long a batch takes to write (moving average, seconds).
         self.write_seconds = 0.0
-        self.pending: deque[Item] = deque()
         self.cond = threading.Condition(threading.Lock())
-        self.thread: threading.Thread | None = None
+        self.pending: list[_Slot] = []
+        self.leading = False
         self.closed = False
         # Requests in flight (told by the web front) that have not handed over a post yet:
         # worth waiting for. The flag lives in the request's thread.
         self.expected = 0
         self._request = threading.local()
-        # The writer thread's own connection, and the people it knows have a row already.
-        self.conn: Connection | None = None
+        # The leader's connection (a pool connection kept for good), and the people known to
+        # have a row already. Only the leader of the moment touches either.
+        self.conn: Any = None
         self.known_people: set[tuple[str, str]] = set()
         # For monitoring and the benchmark: how well concurrent events share transactions.
         self.batches = 0
@@ -85,64 +109,80 @@ class PostWriter:
 
     def store(self, post: NewPost, *, timeout: float = 60.0) -> bool:
         """Store one post; True when it is new. Raises when it could not be written."""
-        future: Future[bool] = Future()
+        slot = _Slot(post)
         with self.cond:
             if self.closed:
                 raise RuntimeError("the post writer is closed")
-            if self.thread is None:
-                self.thread = threading.Thread(target=self._run, name="post-writer", daemon=True)
-                self.thread.start()
-            self.pending.append((post, future))
+            self.pending.append(slot)
             if getattr(self._request, "expected", False):
                 self._request.expected = False
                 self.expected -= 1
-            self.cond.notify()
-        return future.result(timeout=timeout)
+            lead = not self.leading
+            if lead:
+                self.leading = True
+            else:
+                self.cond.notify()  # a leader may be waiting for company
+        if not lead:
+            if not slot.ready.acquire(timeout=timeout):
+                with self.cond:
+                    if slot in self.pending and not slot.lead:
+                        self.pending.remove(slot)
+                        raise TimeoutError("the post was not written in time")
+                # Being written right now, or just handed the lead: see it through.
+                slot.ready.acquire()
+            if not slot.lead:
+                return slot.outcome()
+        self._lead()
+        return slot.outcome()
 
     def close(self, timeout: float = 10.0) -> None:
-        """Finish what is queued, then stop the writer thread."""
+        """Refuse new posts, let the batch being written finish, then drop the connection."""
+        deadline = time.monotonic() + timeout
         with self.cond:
             self.closed = True
-            thread = self.thread
-            self.cond.notify()
-        if thread is not None:
-            thread.join(timeout)
+            while self.leading and time.monotonic() < deadline:
+                self.cond.wait(0.05)
+            if not self.leading:
+                self._disconnect()
 
-    def _next_batch(self) -> list[Item] | None:
-        """Wait for posts (and, briefly, for company); None once closed with nothing left."""
+    def _lead(self) -> None:
+        """Write the next batch (this request's post is first in the queue), then hand over."""
         with self.cond:
-            while not self.pending:
-                if self.closed:
-                    return None
-                self.cond.wait()
-            now = time.monotonic()
-            hard = now + self.linger
-            # Waiting a fraction of what a write takes costs little and, when writes are slow
-            # (PostgreSQL waits for its WAL flush), lets the events that are on their way now
-            # share the next commit instead of queueing behind it.
-            soft = now + min(self.linger, self.patience * self.write_seconds)
-            while len(self.pending) < self.max_batch and not self.closed:
-                now = time.monotonic()
-                if now >= hard or (now >= soft and self.expected <= 0):
-                    break
-                self.cond.wait((hard if self.expected > 0 else soft) - now)
-            count = min(len(self.pending), self.max_batch)
-            return [self.pending.popleft() for _ in range(count)]
-
-    def _run(self) -> None:
+            self._wait_for_company()
+            batch = self.pending[: self.max_batch]
+            del self.pending[: self.max_batch]
         try:
-            while (batch := self._next_batch()) is not None:
-                self._write(batch)
+            self._write(batch)
         finally:
-            self._disconnect()
+            with self.cond:
+                if self.pending:
+                    following = self.pending[0]
+                    following.lead = True
+                    following.ready.release()
+                else:
+                    self.leading = False
+                    self.cond.notify_all()  # close() may be waiting
+            for slot in batch[1:]:
+                slot.ready.release()
 
-    def _connection(self) -> tuple[Connection, bool]:
-        """The writer's connection, and whether it is a new one."""
+    def _wait_for_company(self) -> None:
+        # Waiting a fraction of what a write takes costs little and, when writes are slow
+        # (PostgreSQL waits for its WAL flush), lets the events on their way now share this
+        # commit instead of queueing behind it. Called with the lock held.
+        if self.expected <= 0 or self.write_seconds <= 0:
+            return
+        deadline = time.monotonic() + min(self.linger, self.patience * self.write_seconds)
+        while self.expected > 0 and len(self.pending) < self.max_batch:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return
+            self.cond.wait(left)
+
+    def _connection(self) -> tuple[Any, bool]:
+        """The writer's DBAPI connection, and whether it is a new one."""
         if self.conn is not None:
             return self.conn, False
-        bind = self.sessions.kw["bind"]
-        engine: Engine = bind.engine
-        self.conn = engine.connect()
+        self.conn = self.engine.raw_connection()
         return self.conn, True
 
     def _disconnect(self) -> None:
@@ -150,7 +190,6 @@ class PostWriter:
         if conn is not None:
             try:
                 conn.invalidate()
-                conn.close()
             except Exception:
                 log.debug("closing the writer's connection failed", exc_info=True)
 
@@ -160,9 +199,10 @@ class PostWriter:
             conn, fresh = self._connection()
             seen: set[tuple[str, str]] = set()
             try:
-                with self.sessions(bind=conn) as session, session.begin():
-                    results = record_posts(
-                        session=session,
+                with transaction(conn.dbapi_connection, self.engine.dialect) as cursor:
+                    results = write_posts(
+                        cursor=cursor,
+                        dialect=self.engine.dialect,
                         posts=posts,
                         known_people=self.known_people,
                         new_people=seen,
@@ -177,23 +217,22 @@ class PostWriter:
             return results
         raise AssertionError("unreachable")
 
-    def _write(self, batch: list[Item]) -> None:
-        self.batches += 1
-        self.items += len(batch)
+    def _write(self, batch: list[_Slot]) -> None:
+        """Store the batch and record each outcome in its slot (never raises)."""
         started = time.monotonic()
         try:
-            results = self._commit([post for post, _ in batch])
-            self.write_seconds += (time.monotonic() - started - self.write_seconds) / 8
+            results = self._commit([slot.post for slot in batch])
         except Exception:
             if len(batch) == 1:
                 log.exception("storing a post failed")
-                batch[0][1].set_exception(RuntimeError("storing the post failed"))
+                batch[0].failed = True
                 return
             # One bad post must not fail its neighbours: write each on its own.
-            self.batches -= 1
-            self.items -= len(batch)
-            for item in batch:
-                self._write([item])
+            for slot in batch:
+                self._write([slot])
             return
-        for (_, future), result in zip(batch, results, strict=True):
-            future.set_result(result)
+        self.write_seconds += (time.monotonic() - started - self.write_seconds) / 8
+        self.batches += 1
+        self.items += len(batch)
+        for slot, stored in zip(batch, results, strict=True):
+            slot.stored = stored

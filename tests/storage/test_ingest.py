@@ -115,7 +115,7 @@ def test_writer_survives_a_broken_connection(sessions: sessionmaker[Session]) ->
         assert writer.conn is not None
         # The database drops the writer's connection (a restart, say): the next batch fails
         # on it, is written again on a fresh connection and nobody hears of it.
-        dbapi = writer.conn.connection.dbapi_connection
+        dbapi = writer.conn.dbapi_connection
         assert dbapi is not None
         dbapi.close()
         assert writer.store(post(2)) is True
@@ -125,6 +125,37 @@ def test_writer_survives_a_broken_connection(sessions: sessionmaker[Session]) ->
     with sessions.begin() as s:
         assert count(s, Post) == 2
         assert count(s, PostTag) == 4
+
+
+def test_a_post_that_waits_too_long_is_refused_and_the_queue_moves_on(
+    sessions: sessionmaker[Session],
+) -> None:
+    writer = PostWriter(sessions)
+    leader_outcome: list[bool] = []
+    blocker = sessions()
+    try:
+        # Another transaction holds what the leader needs (SQLite's write lock; on
+        # PostgreSQL the same message key, not yet committed), so the leader's write waits.
+        blocker.begin()
+        record_posts(session=blocker, posts=[post(1)])
+        leader = threading.Thread(target=lambda: leader_outcome.append(writer.store(post(1))))
+        leader.start()
+        deadline = time.monotonic() + 5
+        while not writer.leading and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert writer.leading
+        with pytest.raises(TimeoutError):
+            writer.store(post(2), timeout=0.2)
+        assert writer.pending == []  # it gave up its place: nobody is left to lead it
+        blocker.rollback()
+        leader.join(10)
+        assert leader_outcome == [True]
+        assert writer.store(post(3)) is True  # the queue still moves
+    finally:
+        blocker.close()
+        writer.close()
+    with sessions.begin() as s:
+        assert sorted(p.ts for p in s.scalars(select(Post))) == [post(1).ts, post(3).ts]
 
 
 def test_writer_waits_for_requests_in_flight_but_not_forever(
