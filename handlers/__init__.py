@@ -9,6 +9,10 @@ from handlers.deps import Deps
 
 
 def register_all(app: App, deps: Deps) -> None:
-    """Attach every listener to the Bolt app."""
-    for module in (commands, events, mentions, actions, home, privacy):
+    """Attach every listener to the Bolt app.
+
+    Bolt tries listeners in the order they were added, running each one's matchers, until one
+    matches: the busiest kind of request (a channel message) goes first.
+    """
+    for module in (events, commands, mentions, actions, home, privacy):
         module.register(app, deps)

@@ -19,6 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from storage import sqlite_ingest
 from storage.db import _insert_ignore, insert_ignore
 from storage.models import DeletedMessage, Mention, Permalink, Person, Post, PostTag, Reaction
 from storage.people import ensure_known
@@ -352,7 +353,6 @@ class _Statements:
     posts: Prepared
     tags: Prepared
     mentions: Prepared
-    people: Prepared
     replies: Prepared
 
 
@@ -362,7 +362,6 @@ def _statements(dialect: Dialect) -> _Statements:
         posts=prepared("posts.insert", dialect, lambda: _post_insert(name)),
         tags=prepared("post_tags.insert", dialect, lambda: _insert_ignore(name, PostTag)),
         mentions=prepared("mentions.insert", dialect, lambda: _mention_insert(name)),
-        people=prepared("people.insert", dialect, lambda: _insert_ignore(name, Person)),
         replies=prepared("posts.reply_count", dialect, _reply_count_update),
     )
 
@@ -407,78 +406,120 @@ def write_posts(
     posts: Sequence[NewPost],
     known_people: Container[tuple[str, str]] = frozenset(),
     new_people: set[tuple[str, str]] | None = None,
+    report: bool = True,
 ) -> list[bool]:
     """:func:`record_posts` on a DBAPI cursor, inside the caller's transaction.
 
     The hot path of ingest, for the post writer (which owns a connection and its
     transactions): every statement is prepared once (:mod:`storage.prepared`) and a batch
-    costs one multi-row statement per table, whatever its size.
+    costs one multi-row statement per table whatever its size, on SQLite one statement in all
+    (:mod:`storage.sqlite_ingest`). Without ``report`` the outcome of each post is not read
+    back (the writer needs none) and the list is empty.
     """
     if not posts:
         return []
-    sql = _statements(dialect)
     wanted: dict[Key, NewPost] = {}
     for post in posts:
         wanted.setdefault((post.team_id, post.channel_id, post.ts), post)
-    when = {key: ts_to_datetime(key[2]) for key in wanted}
-    rows = [
-        sql.posts.params(
-            {
-                "team_id": post.team_id,
-                "channel_id": post.channel_id,
-                "ts": post.ts,
-                "user_id": post.user_id,
-                "text": post.text,
-                "thread_ts": post.thread_ts,
-                "is_broadcast": post.is_broadcast,
-                "links": list(post.links),
-                "files": list(post.files),
-                "posted_at": when[key],
-                "edited_at": post.edited_at,
-                "reaction_count": 0,
-                "reactor_count": 0,
-                "reply_count": 0,
-            }
-        )
-        for key, post in wanted.items()
+    # Everyone seen gets a person row (profile fetched later); existing rows stay as they
+    # are, so this also leaves people who opted out or were forgotten alone.
+    people: dict[tuple[str, str], None] = {}
+    for post in wanted.values():
+        for uid in (post.user_id, *sorted(post.mentions)):
+            pair = (post.team_id, uid)
+            if pair not in known_people:
+                people.setdefault(pair)
+    if dialect.name == "sqlite":
+        stored = _write_sqlite(cursor, dialect, wanted, report=report)
+    else:
+        stored = _write_returning(cursor, dialect, wanted)
+    person_sql = prepared("people.insert", dialect, lambda: _insert_ignore(dialect.name, Person))
+    person_sql.execute_many(
+        cursor,
+        [
+            person_sql.params({**_PERSON_ROW, "team_id": team_id, "user_id": uid})
+            for team_id, uid in sorted(people)
+        ],
+    )
+    if new_people is not None:
+        new_people.update(people)
+    if stored is None:
+        return []
+    return [
+        (key := (post.team_id, post.channel_id, post.ts)) in stored and wanted[key] is post
+        for post in posts
     ]
+
+
+def _post_row(post: NewPost) -> dict[str, Any]:
+    """The columns of a new post row."""
+    return {
+        "team_id": post.team_id,
+        "channel_id": post.channel_id,
+        "ts": post.ts,
+        "user_id": post.user_id,
+        "text": post.text,
+        "thread_ts": post.thread_ts,
+        "is_broadcast": post.is_broadcast,
+        "links": list(post.links),
+        "files": list(post.files),
+        "posted_at": ts_to_datetime(post.ts),
+        "edited_at": post.edited_at,
+        "reaction_count": 0,
+        "reactor_count": 0,
+        "reply_count": 0,
+    }
+
+
+def _write_sqlite(
+    cursor: Any, dialect: Dialect, wanted: dict[Key, NewPost], *, report: bool
+) -> set[Key] | None:
+    rows = [
+        sqlite_ingest.row(
+            dialect,
+            {
+                **_post_row(post),
+                "tags": sorted(post.tags),
+                "mentions": sorted(post.mentions - {post.user_id}),
+                "report": report,
+            },
+        )
+        for post in wanted.values()
+    ]
+    return sqlite_ingest.write(cursor, dialect, rows, report=report)
+
+
+def _write_returning(cursor: Any, dialect: Dialect, wanted: dict[Key, NewPost]) -> set[Key]:
+    """Posts first (the database says which it stored, with their ids), then their tags,
+    mentions and thread parents' reply counts."""
+    sql = _statements(dialect)
+    rows = [sql.posts.params(_post_row(post)) for post in wanted.values()]
     ids: dict[Key, int] = {
         (team_id, channel_id, ts): int(post_id)
         for team_id, channel_id, ts, post_id in sql.posts.returned(cursor, rows)
     }
     tag_rows: list[Params] = []
     mention_rows: list[Params] = []
-    people: dict[tuple[str, str], Params] = {}
     parents: set[Key] = set()
     for key, post in wanted.items():
         post_id = ids.get(key)
         if post_id is None:
             continue
-        posted_at = when[key]
+        posted_at = ts_to_datetime(post.ts)
         tag_rows += [
             sql.tags.params(
                 {"post_id": post_id, "tag": tag, "team_id": post.team_id, "posted_at": posted_at}
             )
             for tag in sorted(post.tags)
         ]
-        mentioned = sorted(post.mentions - {post.user_id})
         mention_rows += [
             sql.mentions.params({"post_id": post_id, "user_id": uid, "team_id": post.team_id})
-            for uid in mentioned
+            for uid in sorted(post.mentions - {post.user_id})
         ]
-        # Everyone seen gets a person row (profile fetched later); existing rows stay as
-        # they are, so this also leaves people who opted out or were forgotten alone.
-        for uid in (post.user_id, *mentioned):
-            pair = (post.team_id, uid)
-            if pair not in people and pair not in known_people:
-                people[pair] = sql.people.params(
-                    {**_PERSON_ROW, "team_id": post.team_id, "user_id": uid}
-                )
         if post.thread_ts and post.thread_ts != post.ts:
             parents.add((post.team_id, post.channel_id, post.thread_ts))
     sql.tags.execute_many(cursor, tag_rows)
     sql.mentions.execute_many(cursor, mention_rows)
-    sql.people.execute_many(cursor, [people[k] for k in sorted(people)])
     sql.replies.execute_many(
         cursor,
         [
@@ -486,9 +527,4 @@ def write_posts(
             for team, channel, ts in sorted(parents)
         ],
     )
-    if new_people is not None:
-        new_people.update(people)
-    return [
-        (key := (post.team_id, post.channel_id, post.ts)) in ids and wanted[key] is post
-        for post in posts
-    ]
+    return set(ids)

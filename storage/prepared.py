@@ -132,12 +132,16 @@ def _row_parts(sql: str, params: int, placeholder: str) -> tuple[str, str, str, 
         return None
     columns_end = sql.find(") ")
     tail_at = sql.rfind(" ON CONFLICT ")
-    if columns_end < 0 or tail_at < 0:
+    if columns_end < 0:
         return None
+    if tail_at < 0:
+        if " RETURNING " in sql:
+            return None
+        tail_at = len(sql)
     head, row, tail = sql[: columns_end + 2], sql[columns_end + 2 : tail_at], sql[tail_at:]
     if row.startswith("VALUES (") and row.endswith(")") and row.count("(") == 1:
         return head + "VALUES ", row[len("VALUES ") :], ", ", tail
-    if row.startswith("SELECT ") and "\nFROM" not in row.split("WHERE", 1)[0]:
+    if tail and row.startswith("SELECT ") and "\nFROM" not in row.split("WHERE", 1)[0]:
         return head, row, " UNION ALL ", tail
     return None
 

@@ -42,21 +42,19 @@ log = logging.getLogger(__name__)
 class _Slot:
     """One request's post, and what became of it; ``ready`` is held until then."""
 
-    __slots__ = ("post", "ready", "stored", "failed", "lead")
+    __slots__ = ("post", "ready", "failed", "lead")
 
     def __init__(self, post: NewPost) -> None:
         self.post = post
         self.ready = threading.Lock()
         self.ready.acquire()
-        self.stored = False
         self.failed = False
         # Set instead of an outcome: the previous leader hands the next batch to this request.
         self.lead = False
 
-    def outcome(self) -> bool:
+    def outcome(self) -> None:
         if self.failed:
             raise RuntimeError("storing the post failed")
-        return self.stored
 
 
 class PostWriter:
@@ -107,8 +105,10 @@ class PostWriter:
                 self.expected -= 1
                 self.cond.notify()
 
-    def store(self, post: NewPost, *, timeout: float = 60.0) -> bool:
-        """Store one post; True when it is new. Raises when it could not be written."""
+    def store(self, post: NewPost, *, timeout: float = 60.0) -> None:
+        """Record one post: returns once it is committed (or found stored already, or not to
+        be stored: see :func:`storage.posts.record_posts`). Raises when it could not be
+        written."""
         slot = _Slot(post)
         with self.cond:
             if self.closed:
@@ -131,9 +131,10 @@ class PostWriter:
                 # Being written right now, or just handed the lead: see it through.
                 slot.ready.acquire()
             if not slot.lead:
-                return slot.outcome()
+                slot.outcome()
+                return
         self._lead()
-        return slot.outcome()
+        slot.outcome()
 
     def close(self, timeout: float = 10.0) -> None:
         """Refuse new posts, let the batch being written finish, then drop the connection."""
@@ -193,19 +194,20 @@ class PostWriter:
             except Exception:
                 log.debug("closing the writer's connection failed", exc_info=True)
 
-    def _commit(self, posts: list[NewPost]) -> list[bool]:
+    def _commit(self, posts: list[NewPost]) -> None:
         """Store ``posts`` in one transaction on the writer's connection."""
         for attempt in (1, 2):
             conn, fresh = self._connection()
             seen: set[tuple[str, str]] = set()
             try:
                 with transaction(conn.dbapi_connection, self.engine.dialect) as cursor:
-                    results = write_posts(
+                    write_posts(
                         cursor=cursor,
                         dialect=self.engine.dialect,
                         posts=posts,
                         known_people=self.known_people,
                         new_people=seen,
+                        report=False,
                     )
             except Exception:
                 self._disconnect()
@@ -214,14 +216,14 @@ class PostWriter:
                 log.warning("a post batch failed on a reused connection; trying a new one")
                 continue
             self.known_people |= seen
-            return results
+            return
         raise AssertionError("unreachable")
 
     def _write(self, batch: list[_Slot]) -> None:
         """Store the batch and record each outcome in its slot (never raises)."""
         started = time.monotonic()
         try:
-            results = self._commit([slot.post for slot in batch])
+            self._commit([slot.post for slot in batch])
         except Exception:
             if len(batch) == 1:
                 log.exception("storing a post failed")
@@ -234,5 +236,3 @@ class PostWriter:
         self.write_seconds += (time.monotonic() - started - self.write_seconds) / 8
         self.batches += 1
         self.items += len(batch)
-        for slot, stored in zip(batch, results, strict=True):
-            slot.stored = stored

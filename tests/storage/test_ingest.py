@@ -76,13 +76,13 @@ def test_batch_counts_thread_replies(sessions: sessionmaker[Session]) -> None:
 
 def test_writer_stores_concurrent_posts_once_each(sessions: sessionmaker[Session]) -> None:
     writer = PostWriter(sessions)
-    results: list[bool] = []
-    lock = threading.Lock()
+    errors: list[BaseException] = []
 
     def send(n: int) -> None:
-        outcome = writer.store(post(n % 20))
-        with lock:
-            results.append(outcome)
+        try:
+            writer.store(post(n % 20))
+        except BaseException as exc:
+            errors.append(exc)
 
     threads = [threading.Thread(target=send, args=(n,)) for n in range(60)]
     for thread in threads:
@@ -90,9 +90,33 @@ def test_writer_stores_concurrent_posts_once_each(sessions: sessionmaker[Session
     for thread in threads:
         thread.join()
     writer.close()
-    assert results.count(True) == 20
+    assert errors == []
     with sessions.begin() as s:
         assert count(s, Post) == 20
+        assert count(s, PostTag) == 40
+        assert count(s, Mention) == 20
+
+
+def test_writer_skips_deleted_and_opted_out_and_counts_replies(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions.begin() as s:
+        delete_post(session=s, team_id="T1", channel_id="C1", ts=post(1).ts, now=NOW)
+        s.add(Person(team_id="T1", user_id="U2", opted_out=True))
+        s.add(Person(team_id="T1", user_id="U9", forgotten=True))
+    writer = PostWriter(sessions)
+    try:
+        parent = post(3)
+        for one in (post(1), post(2), parent, post(4, thread_ts=parent.ts), post(4)):
+            writer.store(one)
+    finally:
+        writer.close()
+    with sessions.begin() as s:
+        assert sorted(p.ts for p in s.scalars(select(Post))) == [post(3).ts, post(4).ts]
+        assert count(s, PostTag) == 4
+        assert count(s, Mention) == 0  # U9 was forgotten: mentions of them are not recorded
+        stored = get_post(session=s, team_id="T1", channel_id="C1", ts=parent.ts)
+        assert stored is not None and stored.reply_count == 1
 
 
 def test_writer_reports_a_failed_write(sessions: sessionmaker[Session]) -> None:
@@ -100,7 +124,7 @@ def test_writer_reports_a_failed_write(sessions: sessionmaker[Session]) -> None:
     bad = post(1, user_id="U" + "x" * 100)  # longer than the column allows on PostgreSQL
     good = post(2)
     try:
-        assert writer.store(good) is True
+        writer.store(good)
         if sessions.kw["bind"].dialect.name == "postgresql":
             with pytest.raises(RuntimeError):
                 writer.store(bad)
@@ -111,15 +135,15 @@ def test_writer_reports_a_failed_write(sessions: sessionmaker[Session]) -> None:
 def test_writer_survives_a_broken_connection(sessions: sessionmaker[Session]) -> None:
     writer = PostWriter(sessions)
     try:
-        assert writer.store(post(1)) is True
+        writer.store(post(1))
         assert writer.conn is not None
         # The database drops the writer's connection (a restart, say): the next batch fails
         # on it, is written again on a fresh connection and nobody hears of it.
         dbapi = writer.conn.dbapi_connection
         assert dbapi is not None
         dbapi.close()
-        assert writer.store(post(2)) is True
-        assert writer.store(post(2)) is False  # a retry still stores nothing twice
+        writer.store(post(2))
+        writer.store(post(2))  # a retry still stores nothing twice
     finally:
         writer.close()
     with sessions.begin() as s:
@@ -131,14 +155,19 @@ def test_a_post_that_waits_too_long_is_refused_and_the_queue_moves_on(
     sessions: sessionmaker[Session],
 ) -> None:
     writer = PostWriter(sessions)
-    leader_outcome: list[bool] = []
+    leader_done: list[bool] = []
     blocker = sessions()
     try:
         # Another transaction holds what the leader needs (SQLite's write lock; on
         # PostgreSQL the same message key, not yet committed), so the leader's write waits.
         blocker.begin()
         record_posts(session=blocker, posts=[post(1)])
-        leader = threading.Thread(target=lambda: leader_outcome.append(writer.store(post(1))))
+
+        def lead() -> None:
+            writer.store(post(1))
+            leader_done.append(True)
+
+        leader = threading.Thread(target=lead)
         leader.start()
         deadline = time.monotonic() + 5
         while not writer.leading and time.monotonic() < deadline:
@@ -149,8 +178,8 @@ def test_a_post_that_waits_too_long_is_refused_and_the_queue_moves_on(
         assert writer.pending == []  # it gave up its place: nobody is left to lead it
         blocker.rollback()
         leader.join(10)
-        assert leader_outcome == [True]
-        assert writer.store(post(3)) is True  # the queue still moves
+        assert leader_done == [True]
+        writer.store(post(3))  # the queue still moves
     finally:
         blocker.close()
         writer.close()
@@ -165,7 +194,7 @@ def test_writer_waits_for_requests_in_flight_but_not_forever(
     try:
         writer.request_started()  # a request that never hands over a post
         started = time.monotonic()
-        assert writer.store(post(1)) is True  # this thread's request: it stored its post
+        writer.store(post(1))  # this thread's request: it stored its post
         writer.request_finished()
         assert time.monotonic() - started < 5
         writer.request_started()
@@ -190,6 +219,8 @@ def test_people_known_to_the_caller_are_not_written_again(
         assert record_posts(
             session=s, posts=[post(2), post(4)], known_people=seen, new_people=later
         ) == [False, True]
-    assert later == set()  # U1 and U9 were known already
+    # U1 and U9 were known already; U2 has a row now for sure (the one they had, untouched).
+    assert later == {("T1", "U2")}
     with sessions.begin() as s:
         assert count(s, Person) == 3
+        assert s.get(Person, ("T1", "U2")).opted_out is True  # type: ignore[union-attr]
