@@ -35,6 +35,15 @@ def count(s: Session, model: type) -> int:
     return int(s.scalar(select(func.count()).select_from(model)) or 0)
 
 
+def post_1_deleted_u2_and_u9_unrecorded(sessions: sessionmaker[Session], *, u9: Person) -> None:
+    """Post 1 was deleted in Slack before its event came; U2 opted out; U9 is ``u9``."""
+    u9.team_id, u9.user_id = "T1", "U9"
+    with sessions.begin() as s:
+        delete_post(session=s, team_id="T1", channel_id="C1", ts=post(1).ts, now=NOW)
+        s.add(Person(team_id="T1", user_id="U2", opted_out=True))
+        s.add(u9)
+
+
 def test_batch_stores_each_post_once_with_tags_mentions_and_people(
     sessions: sessionmaker[Session],
 ) -> None:
@@ -53,10 +62,7 @@ def test_batch_stores_each_post_once_with_tags_mentions_and_people(
 def test_batch_skips_deleted_messages_and_opted_out_authors(
     sessions: sessionmaker[Session],
 ) -> None:
-    with sessions.begin() as s:
-        delete_post(session=s, team_id="T1", channel_id="C1", ts=post(1).ts, now=NOW)
-        s.add(Person(team_id="T1", user_id="U2", opted_out=True))
-        s.add(Person(team_id="T1", user_id="U9", opted_out=True))
+    post_1_deleted_u2_and_u9_unrecorded(sessions, u9=Person(opted_out=True))
     with sessions.begin() as s:
         assert record_posts(session=s, posts=[post(1), post(2), post(3)]) == [False, False, True]
     with sessions.begin() as s:
@@ -100,10 +106,7 @@ def test_writer_stores_concurrent_posts_once_each(sessions: sessionmaker[Session
 def test_writer_skips_deleted_and_opted_out_and_counts_replies(
     sessions: sessionmaker[Session],
 ) -> None:
-    with sessions.begin() as s:
-        delete_post(session=s, team_id="T1", channel_id="C1", ts=post(1).ts, now=NOW)
-        s.add(Person(team_id="T1", user_id="U2", opted_out=True))
-        s.add(Person(team_id="T1", user_id="U9", forgotten=True))
+    post_1_deleted_u2_and_u9_unrecorded(sessions, u9=Person(forgotten=True))
     writer = PostWriter(sessions)
     try:
         parent = post(3)
