@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -73,24 +74,6 @@ def _write_tags_and_mentions(
             insert_ignore(session, Mention),
             [{"post_id": post_id, "user_id": uid, "team_id": post.team_id} for uid in mentioned],
         )
-
-
-def _refresh_reply_count(session: Session, team_id: str, channel_id: str, parent_ts: str) -> None:
-    replies = (
-        select(func.count())
-        .where(
-            Post.team_id == team_id,
-            Post.channel_id == channel_id,
-            Post.thread_ts == parent_ts,
-            Post.ts != parent_ts,
-        )
-        .scalar_subquery()
-    )
-    session.execute(
-        update(Post)
-        .where(Post.team_id == team_id, Post.channel_id == channel_id, Post.ts == parent_ts)
-        .values(reply_count=replies)
-    )
 
 
 def _refresh_reaction_counts(session: Session, post_id: int) -> None:
@@ -177,7 +160,12 @@ def delete_post(*, session: Session, team_id: str, channel_id: str, ts: str, now
         )
     )
     if thread_ts and thread_ts != ts:
-        _refresh_reply_count(session, team_id, channel_id, thread_ts)
+        session.execute(
+            _reply_count_update(),
+            {"parent_team": team_id, "parent_channel": channel_id, "parent_ts": thread_ts},
+            # Nothing in this session holds the parent: no need to look it up to refresh it.
+            execution_options={"synchronize_session": False},
+        )
     return True
 
 
@@ -313,13 +301,14 @@ def _mention_insert(dialect: str) -> Any:
     return _insert_ignore(dialect, Mention).from_select(list(names), source)
 
 
+@functools.cache
 def _reply_count_update() -> Any:
     """Set a thread parent's reply count from the replies stored."""
     replies = (
         select(func.count())
         .where(
-            Post.team_id == bindparam("team_id"),
-            Post.channel_id == bindparam("channel_id"),
+            Post.team_id == bindparam("parent_team"),
+            Post.channel_id == bindparam("parent_channel"),
             Post.thread_ts == bindparam("parent_ts"),
             Post.ts != bindparam("parent_ts"),
         )
@@ -328,8 +317,8 @@ def _reply_count_update() -> Any:
     return (
         update(Post)
         .where(
-            Post.team_id == bindparam("team_id"),
-            Post.channel_id == bindparam("channel_id"),
+            Post.team_id == bindparam("parent_team"),
+            Post.channel_id == bindparam("parent_channel"),
             Post.ts == bindparam("parent_ts"),
         )
         .values(reply_count=replies)
@@ -425,7 +414,7 @@ def write_posts(
     # are, so this also leaves people who opted out or were forgotten alone.
     people: dict[tuple[str, str], None] = {}
     for post in wanted.values():
-        for uid in (post.user_id, *sorted(post.mentions)):
+        for uid in (post.user_id, *post.mentions):
             pair = (post.team_id, uid)
             if pair not in known_people:
                 people.setdefault(pair)
@@ -475,15 +464,12 @@ def _write_sqlite(
     cursor: Any, dialect: Dialect, wanted: dict[Key, NewPost], *, report: bool
 ) -> set[Key] | None:
     rows = [
-        sqlite_ingest.row(
-            dialect,
-            {
-                **_post_row(post),
-                "tags": sorted(post.tags),
-                "mentions": sorted(post.mentions - {post.user_id}),
-                "report": report,
-            },
-        )
+        {
+            **_post_row(post),
+            "tags": sorted(post.tags),
+            "mentions": sorted(post.mentions - {post.user_id}),
+            "report": report,
+        }
         for post in wanted.values()
     ]
     return sqlite_ingest.write(cursor, dialect, rows, report=report)
@@ -523,7 +509,7 @@ def _write_returning(cursor: Any, dialect: Dialect, wanted: dict[Key, NewPost]) 
     sql.replies.execute_many(
         cursor,
         [
-            sql.replies.params({"team_id": team, "channel_id": channel, "parent_ts": ts})
+            sql.replies.params({"parent_team": team, "parent_channel": channel, "parent_ts": ts})
             for team, channel, ts in sorted(parents)
         ],
     )

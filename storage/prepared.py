@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any, cast
 
 from sqlalchemy import Dialect
@@ -146,6 +146,12 @@ def _row_parts(sql: str, params: int, placeholder: str) -> tuple[str, str, str, 
     return None
 
 
+def _pipeline(dbapi_connection: Any) -> AbstractContextManager[Any]:
+    """psycopg's pipeline mode, where the driver has it; nothing otherwise."""
+    pipeline = getattr(dbapi_connection, "pipeline", None)
+    return pipeline() if pipeline is not None else nullcontext()
+
+
 @contextmanager
 def dbapi_cursor(session: Session) -> Iterator[Any]:
     """A DBAPI cursor on the session's connection, inside its current transaction.
@@ -155,8 +161,7 @@ def dbapi_cursor(session: Session) -> Iterator[Any]:
     a batch costs a round trip or two instead of one per statement.
     """
     dbapi = session.connection().connection
-    pipeline = getattr(dbapi.dbapi_connection, "pipeline", None)
-    with pipeline() if pipeline is not None else nullcontext():
+    with _pipeline(dbapi.dbapi_connection):
         cursor = dbapi.cursor()
         try:
             yield cursor
@@ -199,9 +204,8 @@ def transaction(dbapi_connection: Any, dialect: Dialect) -> Iterator[Any]:
         finally:
             cursor.close()
         return
-    pipeline = getattr(dbapi_connection, "pipeline", None)
     try:
-        with pipeline() if pipeline is not None else nullcontext():
+        with _pipeline(dbapi_connection):
             cursor = dbapi_connection.cursor()
             yield cursor
             dbapi_connection.commit()

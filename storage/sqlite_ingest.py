@@ -21,12 +21,13 @@ again makes the migration fail, so ``storage.db.upgrade`` drops them (:data:`DRO
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Column, Dialect, MetaData, Table, insert
 
 from storage.models import DeletedMessage, Mention, Person, Post, PostTag
-from storage.prepared import Params, prepared
+from storage.prepared import prepared
 
 VIEW = "kring_ingest"
 # While the trigger runs for one row: the id of the post it stored (or nothing).
@@ -112,25 +113,21 @@ DROP = [
 ]
 
 
-def row(dialect: Dialect, values: dict[str, Any]) -> Params:
-    """Driver parameters for one view row (``values`` holds every column of :data:`view`)."""
-    return prepared("sqlite_ingest.insert", dialect, lambda: insert(view)).params(values)
-
-
 def write(
-    cursor: Any, dialect: Dialect, rows: list[Params], *, report: bool
+    cursor: Any, dialect: Dialect, rows: Sequence[Mapping[str, Any]], *, report: bool
 ) -> set[tuple[str, str, str]] | None:
-    """Store the rows (from :func:`row`) in the caller's transaction; with ``report``, the
-    (team, channel, ts) keys of the posts stored now, else None."""
+    """Store the rows (each holds every column of :data:`view`) in the caller's transaction;
+    with ``report``, the (team, channel, ts) keys of the posts stored now, else None."""
     statement = prepared("sqlite_ingest.insert", dialect, lambda: insert(view))
+    params = [statement.params(row) for row in rows]
     try:
-        statement.execute_many(cursor, rows)
+        statement.execute_many(cursor, params)
     except sqlite3.OperationalError as exc:
         if VIEW not in str(exc):
             raise
         for ddl in DDL:
             cursor.execute(ddl)
-        statement.execute_many(cursor, rows)
+        statement.execute_many(cursor, params)
     if not report:
         return None
     stored = {(str(t), str(c), str(s)) for t, c, s in cursor.execute(f"SELECT * FROM {STORED}")}

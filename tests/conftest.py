@@ -1,4 +1,4 @@
-"""Shared fixtures: a migrated database per test on each backend."""
+"""Shared fixtures: a migrated database per test on each backend, and a populated stand-in Slack."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.db import make_engine, make_sessions, upgrade
 from tests.databases import database_url
+from tests.e2e.harness import populate
+from tests.slack_standin import StandinSlack
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -30,3 +32,10 @@ def engine(db_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def sessions(engine: Engine) -> sessionmaker[Session]:
     return make_sessions(engine)
+
+
+@pytest.fixture
+def standin() -> Iterator[StandinSlack]:
+    with StandinSlack() as slack:
+        populate(slack)
+        yield slack

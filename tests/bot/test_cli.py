@@ -10,12 +10,9 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from tests.e2e.harness import BOT_TOKEN, SIGNING_SECRET, populate
+from tests.e2e.harness import BOT_TOKEN, SIGNING_SECRET
 from tests.slack_standin import SlackToApp, StandinSlack
 
 KRING = [sys.executable, "-m", "bot.cli"]
@@ -67,11 +64,16 @@ def test_db_upgrade_needs_no_slack_tokens(tmp_path: Path) -> None:
     assert (tmp_path / "k.db").exists()
 
 
-@pytest.fixture
-def standin() -> Iterator[StandinSlack]:
-    with StandinSlack() as slack:
-        populate(slack)
-        yield slack
+def start_kring_run(env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    """``kring run`` as its own process, with its output captured."""
+    return subprocess.Popen(
+        [*KRING, "run"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=cwd,
+    )
 
 
 def wait_healthy(url: str, proc: subprocess.Popen[str], timeout: float = 30) -> None:
@@ -99,14 +101,7 @@ def test_kring_run_serves_slack_and_stops_on_sigterm(tmp_path: Path, standin: St
         PORT=str(port),
         LOG_LEVEL="DEBUG",
     )
-    proc = subprocess.Popen(
-        [*KRING, "run"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=tmp_path,
-    )
+    proc = start_kring_run(env, tmp_path)
     try:
         url = f"http://127.0.0.1:{port}"
         wait_healthy(url, proc)

@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from websockets.sync.server import Server, ServerConnection, serve
 
-from tests.bot.test_cli import KRING, env_for
-from tests.e2e.harness import BOT_TOKEN, SIGNING_SECRET, populate
+from tests.bot.test_cli import KRING, env_for, start_kring_run
+from tests.e2e.harness import BOT_TOKEN, SIGNING_SECRET
 from tests.slack_standin import StandinSlack
 
 APP_TOKEN = "xapp-1-A0001-1-socketmodetesttoken"
@@ -96,13 +96,6 @@ class SocketModeSlack:
     def close(self) -> None:
         self.server.shutdown()
         self._thread.join(timeout=5)
-
-
-@pytest.fixture
-def standin() -> Iterator[StandinSlack]:
-    with StandinSlack() as slack:
-        populate(slack)
-        yield slack
 
 
 @pytest.fixture
@@ -183,14 +176,7 @@ def test_socket_mode_answers_commands_and_records_events(
     standin.stub("apps.connections.open", {"url": socket_slack.url})
     db = tmp_path / "kring.db"
     env = socket_mode_env(tmp_path, standin, LOG_LEVEL="DEBUG")
-    proc = subprocess.Popen(
-        [*KRING, "run"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=tmp_path,
-    )
+    proc = start_kring_run(env, tmp_path)
     try:
         socket_slack.wait_connected()
         # A slash command is answered in the acknowledgement itself.

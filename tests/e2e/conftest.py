@@ -6,15 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.harness import Running, populate, running_kring
+from tests.e2e.harness import Running, running_kring
 from tests.slack_standin import StandinSlack
-
-
-@pytest.fixture
-def standin() -> Iterator[StandinSlack]:
-    with StandinSlack() as slack:
-        populate(slack)
-        yield slack
 
 
 @pytest.fixture
