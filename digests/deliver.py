@@ -22,7 +22,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.i18n import language_for
 from digests.build import Request, build_digests, with_permalinks
 from digests.model import Digest, DigestSettings
 from digests.render import render
@@ -46,6 +45,7 @@ from storage.digests import (
     today_row,
 )
 from storage.people import get_people
+from ui.i18n import language_for
 
 log = logging.getLogger(__name__)
 

@@ -8,13 +8,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.i18n import language_for
 from digests.build import Request, build_digests, with_permalinks
 from digests.render import render, render_text
 from digests.schedule import window_start
 from storage.db import read_only
 from storage.digests import cached_permalinks, get_settings, last_covered
 from storage.models import Person
+from ui.i18n import language_for
 
 
 def preview(

@@ -29,8 +29,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.i18n import join, t
 from digests.model import Digest, DigestItem
+from ui.i18n import join, t
 
 __all__ = [
     "FOLLOW_ACTION",

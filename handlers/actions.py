@@ -9,7 +9,6 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.i18n import language_for, t
 from handlers import lookups
 from handlers.buttons import toggled
 from handlers.calls import Asker, Call, Reply, show
@@ -21,6 +20,7 @@ from storage.digests import get_settings, save_settings
 from storage.follows import Target, follow, unfollow
 from storage.mutes import mute, unmute
 from storage.text import normalize_tag
+from ui.i18n import language_for, t
 
 log = logging.getLogger(__name__)
 

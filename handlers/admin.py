@@ -16,7 +16,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
-from bot.i18n import language_for, t
 from handlers import lookups
 from handlers.calls import Call, Reply, Subcommand
 from handlers.charts import ChartText, stats_chart
@@ -25,6 +24,7 @@ from handlers.payloads import clean_text
 from handlers.targets import tokens
 from storage.models import Person
 from storage.stats import WeekStats, channel_activity, weekly_stats
+from ui.i18n import language_for, t
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from bot.i18n import t
+from ui.i18n import t
 
 # action id of a button → (the action id it becomes after the click, its catalog label key)
 TOGGLES: dict[str, tuple[str, str]] = {

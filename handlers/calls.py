@@ -9,9 +9,9 @@ from typing import Any
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.i18n import t
 from handlers.deps import Deps
 from storage.follows import Target
+from ui.i18n import t
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.i18n import join, language_for, t
 from handlers import lookups
 from handlers.admin import ADMIN_SUBCOMMANDS, after_answer
 from handlers.calls import Asker, Call, Reply, Subcommand, show
@@ -21,6 +20,7 @@ from handlers.privacy import PRIVACY_SUBCOMMANDS, is_export, send_export
 from handlers.targets import resolve_targets, shorten, tokens
 from storage.follows import Target, follow, following, unfollow
 from storage.people import get_people
+from ui.i18n import join, language_for, t
 
 log = logging.getLogger(__name__)
 

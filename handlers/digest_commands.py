@@ -8,7 +8,6 @@ from datetime import datetime
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-from bot.i18n import t
 from digests.deliver import send_now
 from digests.model import DigestSettings
 from digests.schedule import (
@@ -22,6 +21,7 @@ from handlers import lookups
 from handlers.deps import Deps
 from storage.digests import get_settings, save_settings, today_row
 from storage.follows import following
+from ui.i18n import t
 
 NOW_WORDS = frozenset({"now", "nu"})
 

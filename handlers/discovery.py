@@ -25,7 +25,6 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.i18n import join
 from digests.render import excerpt
 from handlers import lookups
 from handlers.calls import Call, Reply, Subcommand
@@ -35,6 +34,7 @@ from storage.discovery import department_of, experts, follower_ids, profile, sug
 from storage.follows import Target, following
 from storage.models import Person, Post
 from storage.text import normalize_tag
+from ui.i18n import join
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,6 @@ from slack_sdk.models.blocks import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.i18n import DEFAULT_LANGUAGE, language_for, t
 from digests.model import FREQUENCIES, DigestSettings
 from digests.render import excerpt
 from digests.schedule import format_time, person_zone
@@ -55,6 +54,7 @@ from storage.follows import Target, as_kind, following, unfollow
 from storage.models import Person
 from storage.mutes import muted
 from storage.welcome import busy_tags, starter_people
+from ui.i18n import DEFAULT_LANGUAGE, language_for, t
 
 log = logging.getLogger(__name__)
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.i18n import LANGUAGES, join, language_for, t
 from handlers.calls import Call, Reply, Subcommand, show
 from handlers.targets import resolve_targets
 from storage.follows import Target
 from storage.models import Person
 from storage.mutes import mute, muted, unmute
+from ui.i18n import LANGUAGES, join, language_for, t
 
 MAX_TARGETS = 25
 

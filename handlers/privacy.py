@@ -10,11 +10,11 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.i18n import language_for, t
 from handlers.calls import Call, Reply, Subcommand
 from handlers.deps import Deps
 from storage.people import get_people
 from storage.privacy import export, forget, set_opted_out
+from ui.i18n import language_for, t
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,6 @@ from slack_sdk.models.blocks import (
 )
 from sqlalchemy.orm import Session
 
-from bot.i18n import language_for, t
 from handlers.deps import Deps
 from handlers.payloads import profile_from_user
 from storage.discovery import department_of
@@ -34,6 +33,7 @@ from storage.events import claim_event
 from storage.models import Person
 from storage.people import upsert_profile
 from storage.welcome import BUSY_TAG_DAYS, Starter, busy_tags, starter_people
+from ui.i18n import language_for, t
 
 log = logging.getLogger(__name__)
 

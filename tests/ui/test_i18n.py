@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import EN, NL, join, language_for, placeholders, t
+from ui.i18n import EN, NL, join, language_for, placeholders, t
 
 
 def test_dutch_covers_every_english_message() -> None:

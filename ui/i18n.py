@@ -877,6 +877,18 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
     return template.format(**values) if values else template
 
 
+def tn(key: str, count: int, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
+    """The plural form of ``key`` for ``count`` in ``lang``, filled with ``count`` and ``values``."""
+    # English and Dutch both have just "one" and "other".
+    return t(f"{key}.one" if count == 1 else f"{key}.other", lang, count=count, **values)
+
+
+def words(key: str, lang: str = DEFAULT_LANGUAGE, /) -> tuple[str, ...]:
+    """Input words a person may type, from the catalog: the entry ``key`` holds them separated
+    by spaces (``volg`` or ``suggesties suggestie``), lower case."""
+    return tuple(w.casefold() for w in t(key, lang).split())
+
+
 def join(items: list[str], lang: str = DEFAULT_LANGUAGE) -> str:
     """``a, b and c`` in the person's language."""
     if len(items) <= 1:
