@@ -4,8 +4,8 @@
 * :func:`budget` prints ``budget_<name>: ok`` or ``budget_<name>: FAILED (detail)`` and records
   the failure so that ``python -m benchmarks`` exits non-zero;
 * :func:`percentile`, :func:`scaled` and :func:`env_float` for the numbers;
-* :func:`standin_slack`, :func:`fresh_database`, :func:`serving` and :func:`running_kring` start
-  the stand-in Slack, an empty database and a real HTTP server on a free port;
+* :func:`standin_slack` and :func:`fresh_database` start the stand-in Slack and an empty
+  database (:mod:`standin.harness` starts Kring against them);
 * :class:`Poster` is a keep-alive HTTP client that posts pre-signed bodies.
 """
 
@@ -16,32 +16,23 @@ import logging
 import math
 import os
 import tempfile
-import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import create_engine, text
 
-from bot.app import Kring, build
-from bot.settings import load_settings
-from bot.web import EVENTS_PATH, HttpServer, make_wsgi
-from tests.slack_standin import StandinSlack, sign
-
-if TYPE_CHECKING:
-    from wsgiref.types import StartResponse, WSGIEnvironment
+from bot.web import EVENTS_PATH
+from standin.harness import SIGNING_SECRET
+from standin.slack import StandinSlack, sign
 
 Out = Callable[[str, float, str], None]
-Wsgi = Callable[["WSGIEnvironment", "StartResponse"], Iterable[bytes]]
 
 PG_ENV = "KRING_TEST_DATABASE_URL"
-SIGNING_SECRET = "bench-signing-secret-0123456789"
-BOT_TOKEN = "xoxb-1111-2222-benchtoken"
 TEAM_ID = "T0001"
 
 _failures: list[str] = []
@@ -186,46 +177,6 @@ def standin_slack(users: int = 50) -> Iterator[StandinSlack]:
         for cid, name in CHANNELS:
             standin.add_channel(cid, name)
         yield standin
-
-
-@contextmanager
-def serving(wsgi: Wsgi) -> Iterator[str]:
-    """Serve ``wsgi`` with Kring's HttpServer on a free port of 127.0.0.1; yields the base URL."""
-    server = HttpServer(wsgi, host="127.0.0.1", port=0)
-    thread = threading.Thread(target=server.serve, name="bench-http", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.port}"
-    finally:
-        server.stop()
-        thread.join(timeout=15)
-
-
-@dataclass
-class RunningKring:
-    kring: Kring
-    url: str
-
-
-@contextmanager
-def running_kring(db_url: str, standin: StandinSlack) -> Iterator[RunningKring]:
-    """The real Kring (schema migrated, scheduler off) serving HTTP until the block ends."""
-    settings = load_settings(
-        {
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": standin.url,
-            "DATABASE_URL": db_url,
-            "KRING_SCHEDULER": "off",
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    kring = build(settings)
-    try:
-        with serving(make_wsgi(kring.app, kring.engine, writer=kring.deps.writer)) as url:
-            yield RunningKring(kring=kring, url=url)
-    finally:
-        kring.close()
 
 
 # -- client ------------------------------------------------------------------------------------

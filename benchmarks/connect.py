@@ -23,7 +23,6 @@ from slack_sdk import WebClient
 from sqlalchemy import func, select
 
 from benchmarks.common import (
-    BOT_TOKEN,
     Out,
     budget,
     database_kinds,
@@ -36,6 +35,7 @@ from benchmarks.digest import NOW, shape, user_id, workspace
 from handlers.commands import run_command
 from handlers.deps import Deps
 from handlers.home import build_home
+from standin.harness import BOT_TOKEN
 from storage.db import make_engine, make_sessions
 from storage.models import Follow, PostTag
 

@@ -982,8 +982,8 @@ def _one_pass(
 
 
 def bench(kind: str, out: Out) -> None:
+    from standin.slack import StandinSlack
     from storage.db import make_engine
-    from tests.slack_standin import StandinSlack
 
     s = shape()
     note(f"digest {kind}: load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")

@@ -57,9 +57,7 @@ from slack_sdk import WebClient
 from sqlalchemy import create_engine, func, select
 
 from benchmarks.common import (
-    BOT_TOKEN,
     CHANNELS,
-    SIGNING_SECRET,
     TEAM_ID,
     Out,
     Poster,
@@ -72,17 +70,16 @@ from benchmarks.common import (
     percentile,
     pg_skipped_note,
     quiet_logging,
-    running_kring,
     scaled,
-    serving,
     signed_request,
     standin_slack,
     user_ids,
     wait_until,
 )
 from bot.web import make_wsgi
+from standin.harness import BOT_TOKEN, SIGNING_SECRET, running_kring, serving
+from standin.slack import StandinSlack
 from storage.models import Post
-from tests.slack_standin import StandinSlack
 
 COST_RATIO_BUDGET = 1.5
 P99_BUDGET_MS = 100.0

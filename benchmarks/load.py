@@ -85,10 +85,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import create_engine, text
 
 from benchmarks.common import (
-    BOT_TOKEN,
     CHANNELS,
     PG_ENV,
-    SIGNING_SECRET,
     TEAM_ID,
     Out,
     Poster,
@@ -105,7 +103,8 @@ from benchmarks.common import (
     wait_until,
 )
 from bot.web import EVENTS_PATH
-from tests.slack_standin import SlackToApp, StandinSlack
+from standin.harness import BOT_TOKEN, SIGNING_SECRET
+from standin.slack import SlackToApp, StandinSlack
 
 REPO = Path(__file__).resolve().parents[1]
 KRING = [sys.executable, "-m", "bot.cli"]

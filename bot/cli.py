@@ -170,7 +170,7 @@ def cmd_digest_preview(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot import logs
-    from bot.demo import DemoError, run_demo
+    from standin.demo import DemoError, run_demo
 
     # The demo is the output; only trouble should reach stderr, not Kring's usual INFO lines.
     logs.configure("WARNING")

@@ -207,3 +207,12 @@ def channel_activity(
     for channel_id, count, last in rows:
         out[channel_id] = ChannelActivity(int(count), last)
     return out
+
+
+def recorded_totals(*, session: Session, team_id: str) -> tuple[int, int]:
+    """(posts stored, follows) of a workspace, as ``kring demo`` sums them up."""
+    posts = session.scalar(select(func.count()).select_from(Post).where(Post.team_id == team_id))
+    follows = session.scalar(
+        select(func.count()).select_from(Follow).where(Follow.team_id == team_id)
+    )
+    return int(posts or 0), int(follows or 0)

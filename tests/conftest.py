@@ -9,10 +9,29 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from standin.slack import StandinSlack
 from storage.db import make_engine, make_sessions, upgrade
 from tests.databases import database_url
-from tests.e2e.harness import populate
-from tests.slack_standin import StandinSlack
+
+PEOPLE = [
+    # user id, handle, real name, title
+    ("U0ANN", "ann", "Ann Jansen", "Designer"),
+    ("U0BOB", "bob", "Bob de Vries", "Backend engineer"),
+    ("U0CAT", "cat", "Cat Smit", "Product manager"),
+    ("U0DAN", "dan", "Dan Bakker", "Sales"),
+]
+
+
+def populate(standin: StandinSlack) -> None:
+    """A small workspace: four people, a deactivated one, a bot, a few channels."""
+    for uid, name, real, title in PEOPLE:
+        standin.add_user(uid, name, real_name=real, title=title)
+    standin.add_user("U0GONE", "gone", real_name="Former Colleague", deleted=True)
+    standin.add_user("U0DEPLOY", "deploybot", is_bot=True)
+    standin.add_channel("C0GENERAL", "general")
+    standin.add_channel("C0RELEASE", "release")
+    standin.add_channel("C0DESIGN", "design")
+    standin.add_channel("C0SECRET", "secret", is_private=True)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

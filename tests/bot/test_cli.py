@@ -12,8 +12,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from tests.e2e.harness import BOT_TOKEN, SIGNING_SECRET
-from tests.slack_standin import SlackToApp, StandinSlack
+from standin.harness import BOT_TOKEN, SIGNING_SECRET
+from standin.slack import SlackToApp, StandinSlack
 
 KRING = [sys.executable, "-m", "bot.cli"]
 REPO = Path(__file__).resolve().parents[2]

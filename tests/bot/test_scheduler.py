@@ -7,7 +7,7 @@ from pathlib import Path
 from bot.app import build
 from bot.scheduler import build_scheduler, retention_job
 from bot.settings import load_settings
-from tests.slack_standin import StandinSlack
+from standin.slack import StandinSlack
 
 
 def test_scheduler_has_a_minute_digest_pass_and_daily_retention(tmp_path: Path) -> None:

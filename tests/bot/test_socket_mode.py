@@ -21,9 +21,9 @@ from typing import Any
 import pytest
 from websockets.sync.server import Server, ServerConnection, serve
 
+from standin.harness import BOT_TOKEN, SIGNING_SECRET
+from standin.slack import StandinSlack
 from tests.bot.test_cli import KRING, env_for, start_kring_run
-from tests.e2e.harness import BOT_TOKEN, SIGNING_SECRET
-from tests.slack_standin import StandinSlack
 
 APP_TOKEN = "xapp-1-A0001-1-socketmodetesttoken"
 

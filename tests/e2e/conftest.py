@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.e2e.harness import Running, running_kring
-from tests.slack_standin import StandinSlack
+from standin.harness import Running, running_kring
+from standin.slack import StandinSlack
 
 
 @pytest.fixture

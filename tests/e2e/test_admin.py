@@ -9,11 +9,11 @@ from datetime import UTC, datetime, timedelta
 from PIL import Image
 
 from handlers.charts import PNG_SIGNATURE
+from standin.harness import Running, running_kring
+from standin.slack import StandinSlack, UploadedFile
 from storage.posts import NewPost, record_post
-from tests.e2e.harness import Running, running_kring
 from tests.e2e.test_commands import ask
 from tests.payloads import event
-from tests.slack_standin import StandinSlack, UploadedFile
 
 ADA = {"user_id": "U0ADA", "user_name": "ada"}  # admin
 OWEN = {"user_id": "U0OWEN", "user_name": "owen"}  # owner

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.e2e.harness import Running
+from standin.harness import Running
 
 
 def click(

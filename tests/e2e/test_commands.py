@@ -7,9 +7,9 @@ import time
 import pytest
 
 from handlers.commands import SUBCOMMANDS
-from tests.e2e.harness import Running
+from standin.harness import Running
+from standin.slack import Response
 from tests.payloads import event
-from tests.slack_standin import Response
 
 ANN = {"user_id": "U0ANN", "user_name": "ann"}
 

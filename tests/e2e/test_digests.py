@@ -11,8 +11,8 @@ import pytest
 
 from digests.deliver import PassReport, run_pass
 from digests.preview import preview
-from tests.e2e.harness import Running, running_kring
-from tests.slack_standin import StandinSlack
+from standin.harness import Running, running_kring
+from standin.slack import StandinSlack
 
 # Ann lives in Amsterdam (UTC+1 in November): 09:00 local is 08:00 UTC.
 DAY = datetime(2026, 11, 27, 0, 0, tzinfo=UTC)

@@ -16,9 +16,9 @@ import pytest
 
 from handlers.calls import Asker, Call
 from handlers.discovery import rerender, view_of
-from tests.e2e.harness import Running, running_kring
+from standin.harness import Running, running_kring
+from standin.slack import StandinSlack
 from tests.payloads import event
-from tests.slack_standin import StandinSlack
 
 NOW = datetime(2025, 12, 1, 9, 0, tzinfo=UTC)
 ANN, BOB, CAT, DAN = "U0ANN", "U0BOB", "U0CAT", "U0DAN"

@@ -14,10 +14,10 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from sqlalchemy import func, select
 
+from standin.harness import Running, running_kring
+from standin.slack import Response, StandinSlack
 from storage.models import Post
 from tests.databases import database_url
-from tests.e2e.harness import Running, running_kring
-from tests.slack_standin import Response, StandinSlack
 
 
 def message(n: int) -> dict[str, object]:

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.harness import Running, running_kring
+from standin.harness import Running, running_kring
+from standin.slack import StandinSlack
 from tests.payloads import event
-from tests.slack_standin import StandinSlack
 
 DAY = datetime(2026, 11, 27, 0, 0, tzinfo=UTC)
 ANN = {"user_id": "U0ANN", "user_name": "ann"}

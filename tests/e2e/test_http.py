@@ -6,7 +6,7 @@ import json
 import time
 import urllib.request
 
-from tests.e2e.harness import Running
+from standin.harness import Running
 from tests.payloads import event
 
 

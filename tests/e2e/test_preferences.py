@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.harness import Running
+from standin.harness import Running
 
 
 def ask(kring: Running, text: str, user_id: str = "U0ANN") -> str:

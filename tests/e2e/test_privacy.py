@@ -13,6 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from digests.deliver import PassReport, run_pass
+from standin.harness import Running, running_kring
+from standin.slack import StandinSlack
 from storage.models import (
     DigestDelivery,
     DigestSetting,
@@ -25,9 +27,7 @@ from storage.models import (
     PostTag,
 )
 from tests.e2e import db_checks as db
-from tests.e2e.harness import Running, running_kring
 from tests.payloads import event
-from tests.slack_standin import StandinSlack
 
 # 2026-11-27 is a Friday; everyone lives in Amsterdam (UTC+1): 09:00 local is 08:00 UTC.
 DAY = datetime(2026, 11, 27, 0, 0, tzinfo=UTC)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from standin.harness import Running
 from tests.e2e import db_checks as db
-from tests.e2e.harness import Running
 from tests.payloads import event
 
 PARENT_TS = "1764316800.000100"

@@ -7,10 +7,10 @@ import threading
 import time
 from typing import Any
 
+from standin.harness import Running
+from standin.slack import StandinSlack
 from storage.models import Person
-from tests.e2e.harness import Running
 from tests.payloads import event
-from tests.slack_standin import StandinSlack
 
 NEW = "U0NEW"
 

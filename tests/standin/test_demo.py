@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.demo import PEOPLE, ZONES, demo_moment, run_demo
+from standin.demo import PEOPLE, ZONES, demo_moment, run_demo
 
 REPO = Path(__file__).resolve().parents[2]
 # A Friday evening in Amsterdam, the afternoon in New York: everyone's 09:00 has passed.

@@ -18,7 +18,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook import WebhookClient
 
-from tests.slack_standin import SlackToApp, StandinSlack, sign
+from standin.slack import SlackToApp, StandinSlack, sign
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 

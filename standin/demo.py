@@ -1,8 +1,9 @@
 """`kring demo`: the whole of Kring against a stand-in Slack, for anyone without a workspace.
 
-A small workspace (a dozen people in three departments) lives in :class:`bot.standin.StandinSlack`
-inside this process. Kring itself is the real thing: built by :func:`bot.app.build`, served by
-:class:`bot.web.HttpServer` on a free local port, fed only signed HTTP requests the way Slack
+A small workspace (a dozen people in three departments) lives in
+:class:`standin.slack.StandinSlack` inside this process. Kring itself is the real thing, started
+by :func:`standin.harness.running_kring` (built by :func:`bot.app.build`, served by
+:class:`bot.web.HttpServer` on a free local port), fed only signed HTTP requests the way Slack
 sends them, and asked for one real digest pass. Only Slack is stood in.
 """
 
@@ -10,30 +11,21 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-
-from bot.app import Kring, build
-from bot.settings import load_settings
-from bot.standin import Response, SlackToApp, StandinSlack
-from bot.web import HttpServer, make_wsgi
 from digests.deliver import PassReport, run_pass
 from digests.preview import preview
 from handlers.lookups import channel_names
-from storage.models import Follow, Post
+from standin.harness import running_kring
+from standin.slack import Response, SlackToApp, StandinSlack
+from storage.stats import recorded_totals
 
 __all__ = ["DemoError", "demo_moment", "run_demo"]
 
-# Neither leaves the process: the stand-in accepts any xoxb- token, and only the demo signs.
-SIGNING_SECRET = "kring-demo-signing-secret"
-BOT_TOKEN = "xoxb-0000-0000-kringdemo"
 # Digests go out at 09:00 local time; an hour later leaves no doubt that everyone is due.
 DUE_FROM_HOUR = 10
 
@@ -383,21 +375,6 @@ def _mention_answer(standin: StandinSlack, thread_ts: str) -> tuple[str, bool]:
     raise DemoError("Kring did not answer the @Kring mention in its thread")
 
 
-@contextlib.contextmanager
-def _serving(kring: Kring) -> Iterator[str]:
-    """Kring's HTTP endpoint on a free port of 127.0.0.1 until the block ends."""
-    server = HttpServer(
-        make_wsgi(kring.app, kring.engine, writer=kring.deps.writer), host="127.0.0.1", port=0
-    )
-    thread = threading.Thread(target=server.serve, name="kring-demo-http", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.port}/slack/events"
-    finally:
-        server.stop()
-        thread.join(timeout=10)
-
-
 def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
@@ -406,13 +383,6 @@ def _heading(person: DemoPerson, now: datetime) -> str:
     local = now.astimezone(ZoneInfo(person.tz))
     line = f"{person.real_name} ({person.title}) · {local:%H:%M} in {person.tz} · {person.locale}"
     return f"{line}\n{'-' * len(line)}"
-
-
-def _counts(kring: Kring) -> tuple[int, int]:
-    with kring.deps.sessions() as session:
-        posts = session.scalar(select(func.count()).select_from(Post)) or 0
-        follows = session.scalar(select(func.count()).select_from(Follow)) or 0
-    return posts, follows
 
 
 def run_demo(out: TextIO, *, now: datetime | None = None) -> int:
@@ -433,25 +403,17 @@ def run_demo(out: TextIO, *, now: datetime | None = None) -> int:
                 tempfile.TemporaryDirectory(prefix="kring-demo-", ignore_cleanup_errors=True)
             )
         )
-        settings = load_settings(
-            {
-                "SLACK_BOT_TOKEN": BOT_TOKEN,
-                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-                "SLACK_API_URL": standin.url,
-                "DATABASE_URL": f"sqlite:///{folder / 'kring-demo.db'}",
-                "KRING_SCHEDULER": "off",
-            }
+        running = stack.enter_context(
+            running_kring(f"sqlite:///{folder / 'kring-demo.db'}", standin, clock=clock)
         )
-        kring = build(settings, clock=clock)
-        stack.callback(kring.close)  # after the server has stopped: ExitStack unwinds backwards
-        url = stack.enter_context(_serving(kring))
+        kring = running.kring
         print(
             f"Kring demo: a stand-in Slack workspace with {len(PEOPLE)} people in "
             f"{_and(list(dict.fromkeys(p.department for p in PEOPLE)))}; "
-            f"Kring itself is real and listens on {url}.",
+            f"Kring itself is real and listens on {running.slack.base_url}.",
             file=out,
         )
-        mentioned = _play_yesterday(SlackToApp(url, SIGNING_SECRET, standin), clock, moment)
+        mentioned = _play_yesterday(running.slack, clock, moment)
         replies = sum(1 for p in POSTS if p.reply_to)
         print(
             f"In the 24 hours before {moment:%Y-%m-%d %H:%M} UTC: {len(POSTS)} messages "
@@ -500,7 +462,8 @@ def run_demo(out: TextIO, *, now: datetime | None = None) -> int:
             text = texts[person.user_id]
             if person.user_id in received and text:
                 print(f"\n{_heading(person, moment)}\n{text}", end="", file=out)
-        posts, follows = _counts(kring)
+        with kring.deps.sessions() as session:
+            posts, follows = recorded_totals(session=session, team_id=standin.team_id)
         print(f"\n{_summary(report, posts, follows)}", file=out)
     return 0 if report.sent and not report.failed else 1
 
