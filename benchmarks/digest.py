@@ -796,13 +796,14 @@ def bare_candidate_query(
     What the pass gets for the same readers, had it asked the database per reader."""
     from sqlalchemy import and_, literal, select, union_all
 
-    from digests.select import FollowsFirst, score_part
+    from digests.select import SCORING
+    from storage.candidates import FollowsFirst, score_part
     from storage.models import Follow, Post, PostTag
     from storage.privacy import hidden_authors
 
     top_level = Post.thread_ts.is_(None) | (Post.thread_ts == Post.ts) | Post.is_broadcast
     shown = Post.user_id.not_in(hidden_authors(TEAM_ID))
-    part = score_part(now)
+    part = score_part(now, SCORING)
     by_person = (
         select(Follow.follower_id, Post.id, Post.user_id, part, literal(None).label("tag"))
         .select_from(

@@ -8,16 +8,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from digests.model import Digest, DigestItem
 from digests.rank import Ranked, rank, rank_follows
 from digests.select import groups
 from storage.channels import cached_names
-from storage.db import chunked
-from storage.digests import new_followers
-from storage.models import Post
+from storage.digests import new_followers, shown_posts
 from storage.mutes import muted_people, posts_with_muted_tags
 from storage.people import display, get_people
 
@@ -64,7 +61,7 @@ def build_digests(
                 )
             else:
                 ranked[reader] = rank_follows(shared, reader, follows_people, follows_tags)
-    posts = _shown_posts(
+    posts = shown_posts(
         session=session, post_ids={p.post_id for r in ranked.values() for p in r.items}
     )
     authors = {p.author_id for r in ranked.values() for p in r.items}
@@ -122,35 +119,6 @@ def build_digests(
 
 
 NOTHING = Ranked(items=(), total=0, authors=0, more=0, busiest_tags=())
-
-
-@dataclass(frozen=True, slots=True)
-class _Shown:
-    channel_id: str
-    ts: str
-    text: str
-    reaction_count: int
-    reply_count: int
-
-
-def _shown_posts(*, session: Session, post_ids: set[int]) -> dict[int, _Shown]:
-    """What a digest shows of the chosen posts (their latest text: edits count)."""
-    out: dict[int, _Shown] = {}
-    for chunk in chunked(sorted(post_ids)):
-        rows = session.execute(
-            select(
-                Post.id,
-                Post.channel_id,
-                Post.ts,
-                Post.text,
-                Post.files,
-                Post.reaction_count,
-                Post.reply_count,
-            ).where(Post.id.in_(chunk))
-        )
-        for pid, channel, ts, text, files, reactions, replies in rows:
-            out[pid] = _Shown(channel, ts, text or " ".join(files or ()), reactions, replies)
-    return out
 
 
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)")

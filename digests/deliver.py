@@ -23,12 +23,13 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
 from digests.build import Request, build_digests, with_permalinks
-from digests.model import Digest, DigestSettings
+from digests.model import Digest
 from digests.render import render
 from digests.schedule import is_due, local_now, person_zone, window_start
 from storage.db import read_only
 from storage.digests import (
     Claim,
+    DigestSettings,
     Finished,
     Reader,
     cached_permalinks,

@@ -1,25 +1,16 @@
-"""The plain values a digest is made of, shared by selection, ranking, rendering and delivery."""
+"""The plain values a digest is made of, shared by selection, ranking, rendering and delivery.
+
+A person's digest settings are stored values and live with their queries, in
+:mod:`storage.digests`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
 
-Frequency = Literal["daily", "weekdays", "weekly", "off"]
-FREQUENCIES: tuple[Frequency, ...] = ("daily", "weekdays", "weekly", "off")
-DEFAULT_MINUTE_OF_DAY = 9 * 60  # 09:00 local time
 MAX_ITEMS = 10
 MAX_PER_AUTHOR = 3
-
-
-@dataclass(frozen=True)
-class DigestSettings:
-    """One person's digest preferences (the defaults apply until they change them)."""
-
-    minute_of_day: int = DEFAULT_MINUTE_OF_DAY  # 0..1439, local time
-    frequency: Frequency = "daily"
-    weekday: int = 0  # Monday=0 … Sunday=6, used when frequency is "weekly"
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from digests.build import Request, build_digests, with_permalinks
@@ -13,7 +12,7 @@ from digests.render import render, render_text
 from digests.schedule import window_start
 from storage.db import read_only
 from storage.digests import cached_permalinks, get_settings, last_covered
-from storage.models import Person
+from storage.people import find_person
 from ui.i18n import language_for
 
 
@@ -30,10 +29,7 @@ def preview(
     Reads only: nothing is claimed, sent or cached, and no Slack call is made.
     """
     with read_only(sessions)() as session:
-        query = select(Person).where(Person.user_id == user_id)
-        if team_id:
-            query = query.where(Person.team_id == team_id)
-        person = session.scalars(query).first()
+        person = find_person(session=session, user_id=user_id, team_id=team_id)
         if person is None:
             return None
         team = person.team_id

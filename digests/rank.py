@@ -1,7 +1,7 @@
 """Ranking a reader's candidates: engagement, recency and how the reader reached the post.
 
 A post's score is its reader-independent part (engagement and recency, computed by the
-database in :func:`digests.select.score_part` with the formula of :func:`post_part`) times
+database in :func:`storage.candidates.score_part` with the formula of :func:`post_part`) times
 its reach for this reader (a followed person's post outranks a followed tag's).
 """
 

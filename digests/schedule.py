@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from digests.model import DigestSettings, Frequency
+from storage.digests import DigestSettings, Frequency
 
 FIRST_WINDOW = timedelta(hours=24)
 FIRST_WEEKLY_WINDOW = timedelta(days=7)

@@ -9,7 +9,6 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from digests.deliver import send_now
-from digests.model import DigestSettings
 from digests.schedule import (
     format_time,
     local_now,
@@ -19,7 +18,7 @@ from digests.schedule import (
 )
 from handlers import lookups
 from handlers.deps import Deps
-from storage.digests import get_settings, save_settings, today_row
+from storage.digests import DigestSettings, get_settings, save_settings, today_row
 from storage.follows import following
 from ui.i18n import t
 

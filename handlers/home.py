@@ -27,10 +27,8 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
     TimePickerElement,
 )
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from digests.model import FREQUENCIES, DigestSettings
 from digests.render import excerpt
 from digests.schedule import format_time, person_zone
 from handlers import lookups
@@ -47,12 +45,18 @@ from handlers.welcome import (
     starter_reason,
     tag_section,
 )
-from storage.digests import cached_permalinks, get_settings, save_settings
+from storage.digests import (
+    FREQUENCIES,
+    DigestSettings,
+    cached_permalinks,
+    get_settings,
+    save_settings,
+)
 from storage.discovery import Suggestion, department_of, suggest
 from storage.feed import latest_posts
 from storage.follows import Target, as_kind, following, unfollow
-from storage.models import Person
 from storage.mutes import muted
+from storage.people import get_person, titles_of
 from storage.welcome import busy_tags, starter_people
 from ui.i18n import DEFAULT_LANGUAGE, language_for, t
 
@@ -151,7 +155,7 @@ def frequency_options(settings: DigestSettings, lang: str) -> list[Option]:
 
 def _digest(session: Session, *, team_id: str, user_id: str, lang: str) -> list[Block]:
     settings = get_settings(session=session, team_id=team_id, user_id=user_id)
-    person = session.get(Person, (team_id, user_id))
+    person = get_person(session=session, team_id=team_id, user_id=user_id)
     zone = person_zone(person.tz if person else None, person.tz_offset if person else 0)
     zone_name = (person.tz if person and person.tz else None) or str(zone)
     if settings.frequency == "off":
@@ -208,21 +212,14 @@ def _suggestions(
         muted_people=people_muted,
     )
     if found:
-        titles: dict[str, str] = {
-            uid: title
-            for uid, title in session.execute(
-                select(Person.user_id, Person.title).where(
-                    Person.team_id == team_id, Person.user_id.in_([s.user_id for s in found])
-                )
-            )
-        }
+        titles = titles_of(session=session, team_id=team_id, user_ids=[s.user_id for s in found])
         people = [
             person_section(s.user_id, titles.get(s.user_id, ""), _suggestion_reason(s, lang), lang)
             for s in found
         ]
     else:
         # Nothing to go on yet (someone new, following nobody): the newcomer's starting points.
-        me = session.get(Person, (team_id, user_id))
+        me = get_person(session=session, team_id=team_id, user_id=user_id)
         starters = starter_people(
             session=session,
             team_id=team_id,

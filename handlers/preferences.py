@@ -5,8 +5,8 @@ from __future__ import annotations
 from handlers.calls import Call, Reply, Subcommand, show
 from handlers.targets import resolve_targets
 from storage.follows import Target
-from storage.models import Person
 from storage.mutes import mute, muted, unmute
+from storage.people import get_person, set_language
 from ui.i18n import LANGUAGES, join, language_for, t
 
 MAX_TARGETS = 25
@@ -65,22 +65,20 @@ def cmd_unmute(call: Call) -> Reply:
 
 
 def cmd_language(call: Call) -> Reply:
-    person = call.session.get(Person, (call.asker.team_id, call.asker.user_id))
-    if person is None:  # run_command fetched the profile; a row exists unless Slack failed
-        person = Person(team_id=call.asker.team_id, user_id=call.asker.user_id)
-        call.session.add(person)
+    team_id, user_id = call.asker.team_id, call.asker.user_id
     if not call.args:
+        person = get_person(session=call.session, team_id=team_id, user_id=user_id)
         lang = call.asker.lang
-        how = "language.how.chosen" if person.language else "language.how.auto"
+        how = "language.how.chosen" if person and person.language else "language.how.auto"
         return Reply(
             call.t("language.current", language=t(f"language.name.{lang}", lang), how=call.t(how))
         )
     choice = call.args[0].lower()
     if choice in LANGUAGES:
-        person.language = choice
+        set_language(session=call.session, team_id=team_id, user_id=user_id, language=choice)
         return Reply(t("language.set", choice))
     if choice == "auto":
-        person.language = None
+        person = set_language(session=call.session, team_id=team_id, user_id=user_id, language=None)
         lang = language_for(person.locale)
         return Reply(t("language.auto", lang, language=t(f"language.name.{lang}", lang)))
     return Reply(call.t("language.unknown", bad=choice[:20]))

@@ -30,8 +30,7 @@ from handlers.deps import Deps
 from handlers.payloads import profile_from_user
 from storage.discovery import department_of
 from storage.events import claim_event
-from storage.models import Person
-from storage.people import upsert_profile
+from storage.people import get_person, upsert_profile
 from storage.welcome import BUSY_TAG_DAYS, Starter, busy_tags, starter_people
 from ui.i18n import language_for, t
 
@@ -107,7 +106,7 @@ def welcome_blocks(
     *, session: Session, team_id: str, user_id: str, lang: str, now: datetime
 ) -> tuple[str, list[dict[str, Any]]]:
     """(notification text, blocks) of the welcome DM for ``user_id``."""
-    me = session.get(Person, (team_id, user_id))
+    me = get_person(session=session, team_id=team_id, user_id=user_id)
     people = starter_people(
         session=session,
         team_id=team_id,

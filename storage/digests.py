@@ -5,15 +5,28 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Literal
 
 from sqlalchemy import and_, bindparam, delete, func, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from digests.model import FREQUENCIES, DigestSettings, Frequency
-from storage.db import insert_ignore
-from storage.models import DigestDelivery, DigestSetting, Follow, Permalink, Person
+from storage.db import chunked, insert_ignore
+from storage.models import DigestDelivery, DigestSetting, Follow, Permalink, Person, Post
 
 RETRY_LIMIT = 3  # sends of one day's digest before it is given up (and logged)
+
+Frequency = Literal["daily", "weekdays", "weekly", "off"]
+FREQUENCIES: tuple[Frequency, ...] = ("daily", "weekdays", "weekly", "off")
+DEFAULT_MINUTE_OF_DAY = 9 * 60  # 09:00 local time
+
+
+@dataclass(frozen=True)
+class DigestSettings:
+    """One person's digest preferences (the defaults apply until they change them)."""
+
+    minute_of_day: int = DEFAULT_MINUTE_OF_DAY  # 0..1439, local time
+    frequency: Frequency = "daily"
+    weekday: int = 0  # Monday=0 … Sunday=6, used when frequency is "weekly"
 
 
 def _frequency(value: str) -> Frequency:
@@ -386,3 +399,34 @@ def remember_permalinks(
                 for (c, t), url in sorted(links.items())
             ],
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ShownPost:
+    """What a digest shows of a post."""
+
+    channel_id: str
+    ts: str
+    text: str  # the latest text (edits count); the file names for a post of files only
+    reaction_count: int
+    reply_count: int
+
+
+def shown_posts(*, session: Session, post_ids: Iterable[int]) -> dict[int, ShownPost]:
+    """What a digest shows of the chosen posts, by post id (deleted ones left out)."""
+    out: dict[int, ShownPost] = {}
+    for chunk in chunked(sorted(set(post_ids))):
+        rows = session.execute(
+            select(
+                Post.id,
+                Post.channel_id,
+                Post.ts,
+                Post.text,
+                Post.files,
+                Post.reaction_count,
+                Post.reply_count,
+            ).where(Post.id.in_(chunk))
+        )
+        for pid, channel, ts, text, files, reactions, replies in rows:
+            out[pid] = ShownPost(channel, ts, text or " ".join(files or ()), reactions, replies)
+    return out

@@ -73,6 +73,20 @@ def upsert_profile(*, session: Session, team_id: str, profile: Profile, now: dat
     return person
 
 
+def get_person(*, session: Session, team_id: str, user_id: str) -> Person | None:
+    """A person's cached profile, or None when Kring has never seen them."""
+    return session.get(Person, (team_id, user_id))
+
+
+def find_person(*, session: Session, user_id: str, team_id: str | None = None) -> Person | None:
+    """The person with this user id, in ``team_id`` when given (else in whichever workspace
+    has one: user ids are unique across Slack)."""
+    query = select(Person).where(Person.user_id == user_id)
+    if team_id:
+        query = query.where(Person.team_id == team_id)
+    return session.scalars(query).first()
+
+
 def get_people(*, session: Session, team_id: str, user_ids: Iterable[str]) -> dict[str, Person]:
     """The cached profiles among ``user_ids``, keyed by user id."""
     ids = sorted(set(user_ids))
@@ -80,6 +94,30 @@ def get_people(*, session: Session, team_id: str, user_ids: Iterable[str]) -> di
         return {}
     rows = session.scalars(select(Person).where(Person.team_id == team_id, Person.user_id.in_(ids)))
     return {p.user_id: p for p in rows}
+
+
+def titles_of(*, session: Session, team_id: str, user_ids: Iterable[str]) -> dict[str, str]:
+    """The job titles of the known people among ``user_ids``, keyed by user id."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Person.user_id, Person.title).where(
+            Person.team_id == team_id, Person.user_id.in_(ids)
+        )
+    )
+    return {uid: title for uid, title in rows}
+
+
+def set_language(*, session: Session, team_id: str, user_id: str, language: str | None) -> Person:
+    """Store the language someone chose (None: follow their Slack locale again)."""
+    person = session.get(Person, (team_id, user_id))
+    if person is None:  # their profile is normally stored first; a row exists unless Slack failed
+        person = Person(team_id=team_id, user_id=user_id)
+        session.add(person)
+    person.language = language
+    session.flush()
+    return person
 
 
 def ensure_known(*, session: Session, team_id: str, user_ids: Iterable[str]) -> None:

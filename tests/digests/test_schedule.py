@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from digests.model import DigestSettings, Frequency
 from digests.schedule import (
     DigestChange,
     format_time,
@@ -20,6 +19,7 @@ from digests.schedule import (
     person_zone,
     window_start,
 )
+from storage.digests import DigestSettings, Frequency
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 TOKYO = ZoneInfo("Asia/Tokyo")

@@ -9,7 +9,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from digests.rank import AUTHOR, PART, VIA_PERSON, VIA_TAGS, Entry, post_part
-from digests.select import candidates, score_part
+from digests.select import SCORING, candidates
+from storage.candidates import score_part
 from storage.follows import Target, follow
 from storage.models import Post
 from storage.posts import NewPost, record_post
@@ -58,7 +59,7 @@ def test_score_part_in_sql_is_the_python_formula(sessions: sessionmaker[Session]
                 .values(reaction_count=reactions, reply_count=replies, reactor_count=reactors)
             )
     with sessions.begin() as s:
-        got = {stamp: part for stamp, part in s.execute(select(Post.ts, score_part(NOW)))}
+        got = {stamp: part for stamp, part in s.execute(select(Post.ts, score_part(NOW, SCORING)))}
     for stamp, (reactions, replies, reactors) in counts.items():
         age = (NOW - datetime.fromtimestamp(float(stamp), UTC)).total_seconds() / 3600
         assert math.isclose(got[stamp], post_part(reactions, replies, reactors, age), rel_tol=1e-9)

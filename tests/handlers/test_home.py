@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from digests.model import DigestSettings
 from handlers.home import (
     FEED_SHOWN,
     FOLLOWS_SHOWN,
@@ -20,7 +19,7 @@ from handlers.home import (
     from_home,
     minute_of_day,
 )
-from storage.digests import save_settings
+from storage.digests import DigestSettings, save_settings
 from storage.follows import Target, follow
 from storage.people import Profile, upsert_profile
 from storage.posts import NewPost, record_post

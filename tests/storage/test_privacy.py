@@ -8,10 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from digests.model import DigestSettings
 from digests.rank import AUTHOR
 from digests.select import candidates
-from storage.digests import claim, finish, remember_permalinks, save_settings
+from storage.digests import DigestSettings, claim, finish, remember_permalinks, save_settings
 from storage.discovery import experts, suggest, trending
 from storage.follows import Target, follow
 from storage.models import (
