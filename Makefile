@@ -18,9 +18,12 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/kring run
 
+# lint-imports checks the layers (pyproject.toml); tests/test_layers.py finds SQL outside storage/.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
+	$(BIN)/pytest -q -p no:cacheprovider tests/test_layers.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -37,4 +40,4 @@ demo: $(STAMP)
 	$(BIN)/kring demo
 
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .import_linter_cache
