@@ -9,7 +9,14 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import Person
-from storage.people import Profile, upsert_profile
+from storage.people import (
+    Profile,
+    find_person,
+    get_person,
+    set_language,
+    titles_of,
+    upsert_profile,
+)
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
@@ -48,3 +55,37 @@ def test_two_transactions_storing_the_same_new_person_both_succeed(
         person = s.get(Person, ("T1", "U1"))
         assert person is not None
         assert (person.name, person.tz) == ("ann", "Europe/London")
+
+
+def test_a_language_chosen_by_someone_never_seen_stores_their_row(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions.begin() as s:
+        assert get_person(session=s, team_id="T1", user_id="U1") is None
+        set_language(session=s, team_id="T1", user_id="U1", language="nl")
+    with sessions.begin() as s:
+        person = get_person(session=s, team_id="T1", user_id="U1")
+        assert person is not None and person.language == "nl"
+        set_language(session=s, team_id="T1", user_id="U1", language=None)
+    with sessions.begin() as s:
+        person = get_person(session=s, team_id="T1", user_id="U1")
+        assert person is not None and person.language is None
+
+
+def test_find_person_looks_in_the_given_workspace_only(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as s:
+        upsert_profile(session=s, team_id="T2", profile=Profile("U1", name="ann"), now=NOW)
+    with sessions.begin() as s:
+        found = find_person(session=s, user_id="U1")
+        assert found is not None and found.team_id == "T2"
+        assert find_person(session=s, user_id="U1", team_id="T1") is None
+        assert find_person(session=s, user_id="U9") is None
+
+
+def test_titles_of_leaves_out_people_not_known(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as s:
+        upsert_profile(session=s, team_id="T1", profile=Profile("U1", title="Designer"), now=NOW)
+        upsert_profile(session=s, team_id="T2", profile=Profile("U2", title="Sales"), now=NOW)
+    with sessions.begin() as s:
+        assert titles_of(session=s, team_id="T1", user_ids=["U1", "U2", "U3"]) == {"U1": "Designer"}
+        assert titles_of(session=s, team_id="T1", user_ids=[]) == {}
