@@ -113,7 +113,7 @@ def babel_locale(lang: str, locale: str | None = None) -> Locale:
             return Locale(lang, parts[1].upper())
         except UnknownLocaleError:
             pass
-    return Locale(lang, HOME_REGIONS[lang])
+    return Locale(lang, HOME_REGIONS.get(lang))
 
 
 def placeholders(template: str) -> set[str]:

@@ -21,7 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _forms(message: Message) -> tuple[str, ...]:
     string = message.string
-    return tuple(string) if isinstance(string, (tuple, list)) else (string,)
+    forms = string if isinstance(string, (tuple, list)) else (string,)
+    return tuple(form or "" for form in forms)
 
 
 def _key(message: Message) -> str:
