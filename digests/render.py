@@ -30,7 +30,7 @@ from slack_sdk.models.blocks import (
 )
 
 from digests.model import Digest, DigestItem
-from ui.i18n import join, t
+from ui.i18n import join, t, tn
 
 __all__ = [
     "FOLLOW_ACTION",
@@ -307,18 +307,13 @@ def _tag(tag: str) -> str:
 def _tags(tags: tuple[str, ...], lang: str) -> str:
     shown = [_tag(tag) for tag in tags[:MAX_TAGS_SHOWN]]
     if len(tags) > MAX_TAGS_SHOWN:
-        shown.append(_plural("digest.dm.others", len(tags) - MAX_TAGS_SHOWN, lang))
+        shown.append(tn("digest.dm.others", len(tags) - MAX_TAGS_SHOWN, lang))
     return join(shown, lang)
 
 
 def _permalink(item: DigestItem) -> str | None:
     link = item.permalink
     return _escape(link) if link and _PERMALINK_RE.fullmatch(link) else None
-
-
-def _plural(key: str, count: int, lang: str) -> str:
-    # English and Dutch both have just "one" and "other".
-    return t(f"{key}.one" if count == 1 else f"{key}.other", lang, count=count)
 
 
 def _fit(text: str, limit: int) -> str:
@@ -357,8 +352,8 @@ def _summary(digest: Digest) -> str | None:
     return t(
         "digest.dm.summary",
         digest.lang,
-        posts=_plural("digest.dm.posts", posts, digest.lang),
-        people=_plural("digest.dm.people", people, digest.lang),
+        posts=tn("digest.dm.posts", posts, digest.lang),
+        people=tn("digest.dm.people", people, digest.lang),
     )
 
 
@@ -379,9 +374,10 @@ def _followers_line(digest: Digest, mention: Callable[[str], str]) -> str | None
         return None
     names = [mention(user_id) for user_id in followers[:MAX_FOLLOWERS_NAMED]]
     if len(followers) > MAX_FOLLOWERS_NAMED:
-        names.append(_plural("digest.dm.others", len(followers) - MAX_FOLLOWERS_NAMED, digest.lang))
-    key = "digest.dm.new_followers.one" if len(followers) == 1 else "digest.dm.new_followers.other"
-    return t(key, digest.lang, people=join(names, digest.lang))
+        names.append(tn("digest.dm.others", len(followers) - MAX_FOLLOWERS_NAMED, digest.lang))
+    return tn(
+        "digest.dm.new_followers", len(followers), digest.lang, people=join(names, digest.lang)
+    )
 
 
 def _busiest_line(digest: Digest) -> str | None:
@@ -410,9 +406,9 @@ def _stats(item: DigestItem, lang: str) -> list[tuple[str, str]]:
     """(emoji, words) for the replies and reactions an item has; a terminal shows only words."""
     stats = []
     if item.reply_count > 0:
-        stats.append((":speech_balloon:", _plural("digest.dm.replies", item.reply_count, lang)))
+        stats.append((":speech_balloon:", tn("digest.dm.replies", item.reply_count, lang)))
     if item.reaction_count > 0:
-        stats.append((":heart:", _plural("digest.dm.reactions", item.reaction_count, lang)))
+        stats.append((":heart:", tn("digest.dm.reactions", item.reaction_count, lang)))
     return stats
 
 
@@ -453,7 +449,7 @@ def _item_block(item: DigestItem, lang: str) -> dict[str, Any]:
 
 
 def _more_block(count: int, lang: str) -> Block:
-    text = _fit(_plural("digest.dm.more", count, lang), MAX_CONTEXT_TEXT)
+    text = _fit(tn("digest.dm.more", count, lang), MAX_CONTEXT_TEXT)
     return ContextBlock(elements=[MarkdownTextObject(text=text)])
 
 
@@ -580,5 +576,5 @@ def render_text(digest: Digest) -> str:
             lines.append("   " + _one_line(item.permalink))
     more = max(digest.more, 0)
     if more:
-        lines += ["", _plain(_plural("digest.dm.more", more, lang))]
+        lines += ["", _plain(tn("digest.dm.more", more, lang))]
     return "\n".join(lines) + "\n"

@@ -8,10 +8,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from functools import cache
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from storage.digests import DigestSettings, Frequency
+from babel import dates
+
+from storage.digests import FREQUENCIES, DigestSettings, Frequency
+from ui.i18n import LANGUAGES, babel_locale, language_for, words
 
 FIRST_WINDOW = timedelta(hours=24)
 FIRST_WEEKLY_WINDOW = timedelta(days=7)
@@ -94,11 +98,26 @@ def window_start(
     return min(max(_as_utc(last_covered_to), now - MAX_WINDOW), now)
 
 
-def format_time(minute_of_day: int) -> str:
-    """A minute of the day as 24-hour HH:MM, e.g. 510 -> "08:30"."""
+def format_time(minute_of_day: int, locale: str | None = None, *, lang: str | None = None) -> str:
+    """A minute of the day as a clock time the reader expects, e.g. 510 -> "8:30 AM" or "08:30".
+
+    ``locale`` is the person's Slack locale (``en-US``, ``nl-NL``) and ``lang`` the language of
+    the sentence around the time, by default the locale's own. Babel's data for them decides
+    between 12- and 24-hour clocks: "8:30 AM" for en-US, "08:30" for en-GB and nl. Without a
+    locale it is 24-hour HH:MM, which no one misreads and which Slack's time picker expects.
+    """
     if not 0 <= minute_of_day < 24 * 60:
         raise ValueError(f"minute of day out of range: {minute_of_day}")
-    return f"{minute_of_day // 60:02d}:{minute_of_day % 60:02d}"
+    hour, minute = divmod(minute_of_day, 60)
+    if locale is None:
+        return f"{hour:02d}:{minute:02d}"
+    where = babel_locale(lang or language_for(locale), locale)
+    return dates.format_time(time(hour, minute), format="short", locale=where)
+
+
+def day_name(weekday: int, lang: str) -> str:
+    """The name of a day of the week (0 is Monday) in ``lang``: "Friday", "vrijdag"."""
+    return str(dates.get_day_names("wide", locale=babel_locale(lang))[weekday])
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -154,30 +173,27 @@ class DigestChange:
     bad: str | None = None
 
 
-_TIME_WORDS = frozenset({"at", "om"})
-_NOW_WORDS = frozenset({"now", "nu"})
-_FREQUENCY_WORDS: dict[str, Frequency] = {
-    "daily": "daily",
-    "dagelijks": "daily",
-    "weekdays": "weekdays",
-    "werkdagen": "weekdays",
-    "weekly": "weekly",
-    "wekelijks": "weekly",
-    "off": "off",
-    "uit": "off",
-}
-# "weekly on friday" / "wekelijks op vrijdag" read naturally, so the filler is allowed.
-_DAY_FILLERS = frozenset({"on", "op"})
-_DAYS: tuple[tuple[str, ...], ...] = (
-    ("monday", "mon", "maandag", "ma"),
-    ("tuesday", "tue", "tues", "dinsdag", "di"),
-    ("wednesday", "wed", "woensdag", "wo"),
-    ("thursday", "thu", "thur", "thurs", "donderdag", "do"),
-    ("friday", "fri", "vrijdag", "vr"),
-    ("saturday", "sat", "zaterdag", "za"),
-    ("sunday", "sun", "zondag", "zo"),
-)
-_DAY_NAMES = {name: index for index, names in enumerate(_DAYS) for name in names}
+@cache
+def _words(key: str) -> frozenset[str]:
+    # Every language's words count, whatever language Kring speaks to the person: someone
+    # reading English may still type `/kring digest om 8:00`.
+    return frozenset(word for lang in LANGUAGES for word in words(key, lang))
+
+
+def is_now_word(word: str) -> bool:
+    """Whether ``word`` asks for a digest right away: ``now``, ``nu``."""
+    return word.casefold() in _words("input.digest.now")
+
+
+@cache
+def _day_numbers() -> dict[str, int]:
+    return {word: day for day in range(7) for word in _words(f"input.day.{day}")}
+
+
+@cache
+def _frequencies() -> dict[str, Frequency]:
+    return {word: f for f in FREQUENCIES for word in _words(f"input.digest.{f}")}
+
 
 _TIME = re.compile(
     r"""
@@ -203,11 +219,11 @@ def parse_digest_args(args: list[str]) -> DigestChange:
         return DigestChange(kind="show")
     head, rest = words[0], words[1:]
     key = head.casefold()
-    if key in _TIME_WORDS:
+    if key in _words("input.digest.at"):
         return _parse_time_change(head, rest)
-    if key in _NOW_WORDS:
+    if is_now_word(key):
         return _no_more(rest) or DigestChange(kind="now")
-    frequency = _FREQUENCY_WORDS.get(key)
+    frequency = _frequencies().get(key)
     if frequency == "weekly":
         return _parse_weekly(rest)
     if frequency is not None:
@@ -246,12 +262,13 @@ def _parse_time(text: str) -> int | None:
 
 
 def _parse_weekly(rest: list[str]) -> DigestChange:
-    if rest and rest[0].casefold() in _DAY_FILLERS:
+    # "weekly on friday" / "wekelijks op vrijdag" read naturally, so the filler is allowed.
+    if rest and rest[0].casefold() in _words("input.digest.on"):
         rest = rest[1:]
     if not rest:
         return DigestChange(kind="frequency", frequency="weekly", weekday=0)
     day, more = rest[0], rest[1:]
-    weekday = _DAY_NAMES.get(day.casefold().rstrip("."))
+    weekday = _day_numbers().get(day.casefold().rstrip("."))
     if weekday is None:
         return DigestChange(kind="error", error=ERROR_BAD_DAY, bad=day)
     return _no_more(more) or DigestChange(kind="frequency", frequency="weekly", weekday=weekday)

@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from digests.deliver import send_now
 from digests.schedule import (
+    day_name,
     format_time,
+    is_now_word,
     local_now,
     next_digest,
     parse_digest_args,
@@ -22,35 +24,31 @@ from storage.digests import DigestSettings, get_settings, save_settings, today_r
 from storage.follows import following
 from ui.i18n import t
 
-NOW_WORDS = frozenset({"now", "nu"})
-
 
 def is_digest_now(words: list[str]) -> bool:
     """`/kring digest now` is slow (it builds and sends a DM), so it is answered after the ack."""
-    return len(words) == 2 and words[0].lower() == "digest" and words[1].lower() in NOW_WORDS
+    return len(words) == 2 and words[0].lower() == "digest" and is_now_word(words[1])
 
 
-def describe(settings: DigestSettings, lang: str) -> str:
-    """'every weekday at 08:30' in the person's language."""
-    time = format_time(settings.minute_of_day)
+def describe(settings: DigestSettings, lang: str, locale: str | None = None) -> str:
+    """'every weekday at 8:30 AM' in the person's language, the time as their locale writes it."""
+    time = format_time(settings.minute_of_day, locale, lang=lang)
     if settings.frequency == "weekly":
-        return t(
-            "digest.schedule.weekly", lang, day=t(f"weekday.{settings.weekday}", lang), time=time
-        )
+        return t("digest.schedule.weekly", lang, day=day_name(settings.weekday, lang), time=time)
     if settings.frequency == "weekdays":
         return t("digest.schedule.weekdays", lang, time=time)
     return t("digest.schedule.daily", lang, time=time)
 
 
-def when(moment: datetime, local: datetime, lang: str) -> str:
-    """'today at 09:00', 'tomorrow at 09:00' or 'Friday at 09:00'."""
-    time = format_time(moment.hour * 60 + moment.minute)
+def when(moment: datetime, local: datetime, lang: str, locale: str | None = None) -> str:
+    """'today at 09:00', 'tomorrow at 9:00 AM' or 'Friday at 09:00'."""
+    time = format_time(moment.hour * 60 + moment.minute, locale, lang=lang)
     days = (moment.date() - local.date()).days
     if days <= 0:
         return t("when.today", lang, time=time)
     if days == 1:
         return t("when.tomorrow", lang, time=time)
-    return t("when.day", lang, day=t(f"weekday.{moment.weekday()}", lang), time=time)
+    return t("when.day", lang, day=day_name(moment.weekday(), lang), time=time)
 
 
 def digest_reply(
@@ -71,6 +69,7 @@ def digest_reply(
     person = people.get(user_id)
     zone = person_zone(person.tz if person else None, person.tz_offset if person else 0)
     zone_name = (person.tz if person and person.tz else None) or str(zone)
+    locale = person.locale if person else None
     settings = get_settings(session=session, team_id=team_id, user_id=user_id)
     change = parse_digest_args(args)
     if change.kind == "error":
@@ -89,11 +88,11 @@ def digest_reply(
         save_settings(session=session, team_id=team_id, user_id=user_id, settings=settings, now=now)
         if settings.frequency == "off":
             return t("digest.paused", lang)
-        head = t("digest.changed", lang, schedule=describe(settings, lang), zone=zone_name)
+        head = t("digest.changed", lang, schedule=describe(settings, lang, locale), zone=zone_name)
     elif settings.frequency == "off":
         return t("digest.show_off", lang)
     else:
-        head = t("digest.show", lang, schedule=describe(settings, lang), zone=zone_name)
+        head = t("digest.show", lang, schedule=describe(settings, lang, locale), zone=zone_name)
     local = local_now(now, zone)
     delivered = (
         today_row(session=session, team_id=team_id, user_id=user_id, local_date=local.date())
@@ -102,7 +101,7 @@ def digest_reply(
     upcoming = next_digest(settings, local, delivered_today=delivered)
     lines = [head]
     if upcoming is not None:
-        lines.append(t("digest.next", lang, when=when(max(upcoming, local), local, lang)))
+        lines.append(t("digest.next", lang, when=when(max(upcoming, local), local, lang, locale)))
     if not following(session=session, team_id=team_id, follower_id=user_id):
         lines.append(t("digest.nothing_followed", lang))
     return "\n".join(lines)

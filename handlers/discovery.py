@@ -34,7 +34,7 @@ from storage.discovery import department_of, experts, follower_ids, profile, sug
 from storage.follows import Target, following
 from storage.models import Person, Post
 from storage.text import normalize_tag
-from ui.i18n import join
+from ui.i18n import join, tn
 
 log = logging.getLogger(__name__)
 
@@ -234,11 +234,6 @@ def answer(
     return Reply(text="\n".join(lines), blocks=[b.to_dict() for b in blocks])
 
 
-def _plural(call: Call, key: str, count: int) -> str:
-    # English and Dutch both have just "one" and "other".
-    return call.t(f"{key}.one" if count == 1 else f"{key}.other", count=count)
-
-
 def _mention(user_id: str) -> str:
     return f"<@{user_id}>"
 
@@ -333,9 +328,9 @@ def _who(call: Call, tag: str) -> Reply:
     for expert in [e for e in ranked if _active(people, e.user_id)]:
         stats = call.t(
             "who.stats",
-            posts=_plural(call, "discovery.posts", expert.posts),
-            reactions=_plural(call, "discovery.reactions", expert.reactions),
-            replies=_plural(call, "discovery.replies", expert.replies),
+            posts=tn("discovery.posts", expert.posts, call.asker.lang),
+            reactions=tn("discovery.reactions", expert.reactions, call.asker.lang),
+            replies=tn("discovery.replies", expert.replies, call.asker.lang),
         )
         line = f"{len(items) + 1}. {_named(expert.user_id, people.get(expert.user_id))}"
         button = _follow_button(
@@ -383,7 +378,7 @@ def _trending(call: Call, days: int) -> Reply:
             call.t(
                 "trending.line",
                 tag=_tag(trend.tag),
-                posts=_plural(call, "discovery.posts", trend.current),
+                posts=tn("discovery.posts", trend.current, call.asker.lang),
                 before=trend.previous,
             ),
             _follow_button(call, Target("tag", trend.tag), follows, "discovery.button.follow"),
@@ -518,7 +513,7 @@ def _suggest(call: Call, muted_people: Collection[str]) -> Reply:
         if s.tag:
             reasons.append(call.t("suggest.reason.tag", tag=_tag(s.tag)))
         if s.followed_by:
-            reasons.append(_plural(call, "suggest.reason.followed_by", s.followed_by))
+            reasons.append(tn("suggest.reason.followed_by", s.followed_by, call.asker.lang))
         if other:
             reasons.append(call.t("suggest.reason.department"))
         text = _named(s.user_id, people.get(s.user_id))
@@ -575,7 +570,7 @@ def _followers(call: Call) -> Reply:
     return answer(
         "followers",
         "",
-        head=_plural(call, "followers.header", total),
+        head=tn("followers.header", total, call.asker.lang),
         items=items,
         more=len(ids) - len(shown),
         more_line=lambda count: call.t("discovery.more", count=count),

@@ -30,7 +30,7 @@ from slack_sdk.models.blocks import (
 from sqlalchemy.orm import Session
 
 from digests.render import excerpt
-from digests.schedule import format_time, person_zone
+from digests.schedule import day_name, format_time, person_zone
 from handlers import lookups
 from handlers.calls import show
 from handlers.deps import Deps
@@ -41,7 +41,6 @@ from handlers.welcome import (
     MAX_HEADER_TEXT,
     person_section,
     plain,
-    plural,
     starter_reason,
     tag_section,
 )
@@ -58,7 +57,7 @@ from storage.follows import Target, as_kind, following, unfollow
 from storage.mutes import muted
 from storage.people import get_person, titles_of
 from storage.welcome import busy_tags, starter_people
-from ui.i18n import DEFAULT_LANGUAGE, language_for, t
+from ui.i18n import DEFAULT_LANGUAGE, language_for, t, tn
 
 log = logging.getLogger(__name__)
 
@@ -146,7 +145,7 @@ def _follows(targets: list[Target], lang: str) -> list[Block]:
 
 def frequency_options(settings: DigestSettings, lang: str) -> list[Option]:
     """The frequency menu; weekly is on the stored weekday."""
-    day = t(f"weekday.{settings.weekday}", lang)
+    day = day_name(settings.weekday, lang)
     return [
         Option(value=f, label=t(f"home.frequency.{f}", lang, day=day)[:MAX_BUTTON_TEXT])
         for f in FREQUENCIES
@@ -161,7 +160,8 @@ def _digest(session: Session, *, team_id: str, user_id: str, lang: str) -> list[
     if settings.frequency == "off":
         state = t("home.digest.off", lang)
     else:
-        state = t("home.digest.on", lang, schedule=describe(settings, lang), zone=zone_name)
+        locale = person.locale if person else None
+        state = t("home.digest.on", lang, schedule=describe(settings, lang, locale), zone=zone_name)
     options = frequency_options(settings, lang)
     chosen = next(o for o in options if o.value == settings.frequency)
     return [
@@ -190,7 +190,7 @@ def _suggestion_reason(found: Suggestion, lang: str) -> str:
     if found.tag:
         parts.append(t("home.reason.tag", lang, tag=found.tag))
     if found.followed_by:
-        parts.append(plural("home.reason.followed_by", found.followed_by, lang))
+        parts.append(tn("home.reason.followed_by", found.followed_by, lang))
     if found.other_department:
         parts.append(t("home.reason.other_department", lang))
     return _SEPARATOR.join(parts)

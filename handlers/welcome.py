@@ -32,7 +32,7 @@ from storage.discovery import department_of
 from storage.events import claim_event
 from storage.people import get_person, upsert_profile
 from storage.welcome import BUSY_TAG_DAYS, Starter, busy_tags, starter_people
-from ui.i18n import language_for, t
+from ui.i18n import language_for, t, tn
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +55,6 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def plural(key: str, count: int, lang: str, **values: object) -> str:
-    """``key.one`` or ``key.other`` filled with ``count``."""
-    return t(f"{key}.{'one' if count == 1 else 'other'}", lang, count=count, **values)
-
-
 def follow_button(value: str, lang: str) -> ButtonElement:
     """A Follow button for a ``person:U…`` or ``tag:x`` value."""
     return ButtonElement(
@@ -76,9 +71,9 @@ def starter_reason(person: Starter, lang: str) -> str:
     if person.same_department:
         parts.append(t("welcome.reason.department", lang))
     if person.followers:
-        parts.append(plural("welcome.reason.followers", person.followers, lang))
+        parts.append(tn("welcome.reason.followers", person.followers, lang))
     if person.helpful:
-        parts.append(plural("welcome.reason.helpful", person.helpful, lang))
+        parts.append(tn("welcome.reason.helpful", person.helpful, lang))
     return _SEPARATOR.join(parts)
 
 
@@ -95,7 +90,7 @@ def person_section(user_id: str, title: str, reason: str, lang: str) -> SectionB
 
 def tag_section(tag: str, posts: int, lang: str) -> SectionBlock:
     """A busy tag (how busy) with a Follow button."""
-    busy = plural("welcome.tag_posts", posts, lang, days=BUSY_TAG_DAYS)
+    busy = tn("welcome.tag_posts", posts, lang, days=BUSY_TAG_DAYS)
     return SectionBlock(
         text=MarkdownTextObject(text=f"*#{tag}*{_SEPARATOR}{busy}"),
         accessory=follow_button(f"tag:{tag}", lang),

@@ -11,8 +11,10 @@ from hypothesis import strategies as st
 
 from digests.schedule import (
     DigestChange,
+    day_name,
     format_time,
     is_due,
+    is_now_word,
     local_now,
     next_digest,
     parse_digest_args,
@@ -20,6 +22,7 @@ from digests.schedule import (
     window_start,
 )
 from storage.digests import DigestSettings, Frequency
+from ui.i18n import LANGUAGES
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -384,6 +387,12 @@ def test_unknown_day_is_rejected() -> None:
 @pytest.mark.parametrize("word", ["now", "nu", "NOW"])
 def test_now_is_accepted(word: str) -> None:
     assert parse_digest_args([word]) == DigestChange(kind="now")
+    assert is_now_word(word)
+
+
+def test_other_words_are_not_now() -> None:
+    assert not is_now_word("daily")
+    assert not is_now_word("nou")
 
 
 @pytest.mark.parametrize(
@@ -414,6 +423,58 @@ def test_format_time_is_always_hh_mm() -> None:
 def test_format_time_refuses_out_of_range(minute_of_day: int) -> None:
     with pytest.raises(ValueError):
         format_time(minute_of_day)
+    with pytest.raises(ValueError):
+        format_time(minute_of_day, "en-US")
+
+
+# CLDR puts a narrow no-break space between the time and AM/PM.
+@pytest.mark.parametrize(
+    ("locale", "lang", "morning", "evening"),
+    [
+        ("en-US", None, "8:30\u202fAM", "8:05\u202fPM"),
+        ("en-GB", None, "08:30", "20:05"),
+        ("en-IE", None, "08:30", "20:05"),
+        ("nl-NL", None, "08:30", "20:05"),
+        ("nl-BE", None, "08:30", "20:05"),
+        # Someone who reads Kring in Dutch with an American Slack gets the Dutch clock.
+        ("en-US", "nl", "08:30", "20:05"),
+        ("en-GB", "en", "08:30", "20:05"),
+    ],
+)
+def test_times_use_the_clock_of_the_persons_locale(
+    locale: str, lang: str | None, morning: str, evening: str
+) -> None:
+    assert format_time(8 * 60 + 30, locale, lang=lang) == morning
+    assert format_time(20 * 60 + 5, locale, lang=lang) == evening
+
+
+def test_midnight_and_noon_on_a_12_hour_clock() -> None:
+    assert format_time(0, "en-US") == "12:00\u202fAM"
+    assert format_time(12 * 60, "en-US") == "12:00\u202fPM"
+
+
+@given(
+    st.integers(min_value=0, max_value=24 * 60 - 1),
+    st.sampled_from(["en-US", "en-GB", "nl-NL", "en-AU"]),
+)
+def test_a_time_kring_shows_can_be_typed_back(minute_of_day: int, locale: str) -> None:
+    shown = format_time(minute_of_day, locale)
+    assert parse_digest_args(["at", *shown.split()]).minute_of_day == minute_of_day
+
+
+def test_day_names_are_in_the_persons_language() -> None:
+    assert day_name(4, "en") == "Friday"
+    assert day_name(0, "nl") == "maandag"
+    assert [day_name(day, "nl") for day in range(7)][-1] == "zondag"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_day_name_kring_shows_is_understood(lang: str) -> None:
+    for weekday in range(7):
+        shown = day_name(weekday, lang)
+        assert parse_digest_args(["weekly", shown]) == DigestChange(
+            kind="frequency", frequency="weekly", weekday=weekday
+        )
 
 
 ERROR_KEYS = {"digest.error.bad_time", "digest.error.bad_day", "digest.error.unknown"}

@@ -252,8 +252,9 @@ def test_time_zone_decides_when(busy_day: Running, standin: StandinSlack) -> Non
 
 def test_digest_settings_command(kring: Running) -> None:
     shown = command(kring, "digest")
-    assert "every day at 09:00" in shown and "Europe/Amsterdam" in shown
-    assert "08:30" in command(kring, "digest at 8:30")
+    # Ann's Slack locale is en-US, whose clock is 12-hour (CLDR's "h:mm a").
+    assert "every day at 9:00\u202fAM" in shown and "Europe/Amsterdam" in shown
+    assert "8:30\u202fAM" in command(kring, "digest at 8:30")
     assert "every weekday" in command(kring, "digest weekdays")
     assert "every Friday" in command(kring, "digest weekly friday")
     assert "paused" in command(kring, "digest off")
@@ -267,6 +268,18 @@ def test_digest_settings_command(kring: Running) -> None:
     ]:
         answer = command(kring, f"digest {bad}")
         assert says in answer and "/kring digest" in answer
+
+
+def test_digest_times_follow_the_persons_slack_locale(
+    kring: Running, standin: StandinSlack
+) -> None:
+    standin.add_user("U0GEO", "george", real_name="George", tz="Europe/London", locale="en-GB")
+    standin.add_user("U0EVA", "eva", real_name="Eva", locale="nl-NL")
+    george = kring.slack.command("digest at 6:30pm", user_id="U0GEO", user_name="george")
+    assert "every day at 18:30 (Europe/London)" in george.json()["text"]
+    eva = kring.slack.command("digest wekelijks op vrijdag", user_id="U0EVA", user_name="eva")
+    assert "elke vrijdag om 09:00" in eva.json()["text"]
+    assert "every day at 9:00\u202fAM" in command(kring, "digest")
 
 
 def test_weekly_digest_only_on_its_day(busy_day: Running) -> None:

@@ -135,7 +135,8 @@ def test_opening_the_home_tab_publishes_feed_follows_digest_and_suggestions(
     assert values(view, "kring_home_unfollow") == ["person:U0BOB", "tag:release"]
     assert control(view, "kring_home_time")["initial_time"] == "09:00"
     assert control(view, "kring_home_frequency")["initial_option"]["value"] == "daily"
-    assert "every day at 09:00" in text and "Europe/Amsterdam" in text
+    # Ann's Slack locale is en-US: a 12-hour clock in text; the time picker always takes HH:MM.
+    assert "every day at 9:00\u202fAM" in text and "Europe/Amsterdam" in text
     # Bob, whom Ann follows, follows Dan; and Cat posts about #release.
     assert {"person:U0DAN", "person:U0CAT"} <= set(values(view, "kring_follow"))
 
@@ -154,7 +155,7 @@ def test_time_picker_and_frequency_menu_change_the_digest(following: Running) ->
         {"type": "timepicker", "action_id": "kring_home_time", "selected_time": "07:45"},
     )
     assert control(view, "kring_home_time")["initial_time"] == "07:45"
-    assert "every day at 07:45" in command(following, "digest")
+    assert "every day at 7:45\u202fAM" in command(following, "digest")
     weekly = next(
         o for o in control(view, "kring_home_frequency")["options"] if o["value"] == "weekly"
     )
@@ -168,7 +169,7 @@ def test_time_picker_and_frequency_menu_change_the_digest(following: Running) ->
         },
     )
     assert control(view, "kring_home_frequency")["initial_option"]["value"] == "weekly"
-    assert "every Monday at 07:45" in command(following, "digest")
+    assert "every Monday at 7:45\u202fAM" in command(following, "digest")
     off = {"text": {"type": "plain_text", "text": "Paused"}, "value": "off"}
     view = click(
         following,
@@ -183,7 +184,7 @@ def test_time_picker_and_frequency_menu_change_the_digest(following: Running) ->
         view,
         {"type": "timepicker", "action_id": "kring_home_time", "selected_time": "18:00"},
     )
-    assert "every day at 18:00" in command(following, "digest")
+    assert "every day at 6:00\u202fPM" in command(following, "digest")
 
 
 def test_unfollow_and_follow_from_the_home_tab(following: Running) -> None:
