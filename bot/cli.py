@@ -168,6 +168,37 @@ def cmd_digest_preview(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_maintenance_run(_: argparse.Namespace) -> int:
+    from bot import logs
+    from bot.app import build
+    from bot.maintenance import run_maintenance
+
+    settings = load_settings(os.environ)
+    logs.configure(
+        settings.log_level, secrets=[settings.slack_bot_token, settings.slack_signing_secret]
+    )
+    kring = build(settings)
+    try:
+        report = run_maintenance(
+            sessions=kring.deps.sessions,
+            client=kring.client,
+            retention_days=settings.retention_days,
+            now=kring.deps.clock(),
+        )
+    finally:
+        kring.close()
+    purged, audit = report.purged, report.audit
+    print(
+        f"kring: retention deleted {purged.posts} posts older than {settings.retention_days} "
+        f"days and {purged.permalinks} cached permalinks; channel audit: {audit.checked} "
+        f"channels checked, {audit.closed} gone ({audit.posts} posts deleted)"
+        + (f", {audit.unchecked} not answered (tried again next run)" if audit.unchecked else "")
+    )
+    if audit.error:
+        return _fail(f"the channel audit could not run: {audit.error}", 1)
+    return 1 if audit.unchecked else 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from bot import logs
     from standin.demo import DemoError, run_demo
@@ -210,6 +241,14 @@ def parser() -> argparse.ArgumentParser:
     show.add_argument("--now", help="act as if the clock read this ISO-8601 time")
     show.add_argument("--json", action="store_true", help="print the Block Kit JSON instead")
     show.set_defaults(func=cmd_digest_preview)
+    maintenance = sub.add_parser("maintenance", help="retention and the channel audit")
+    maintenance_sub = maintenance.add_subparsers(dest="maintenance_command", required=True)
+    maintenance_run = maintenance_sub.add_parser(
+        "run",
+        help="delete what is older than KRING_RETENTION_DAYS and the posts of channels Kring "
+        "can no longer see (daily, for cron when KRING_SCHEDULER=off)",
+    )
+    maintenance_run.set_defaults(func=cmd_maintenance_run)
     demo = sub.add_parser(
         "demo",
         help="try Kring without Slack: a stand-in workspace, a day of activity, everyone's digest",

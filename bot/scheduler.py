@@ -1,4 +1,5 @@
-"""The in-process scheduler (APScheduler): a digest pass every minute, retention once a day."""
+"""The in-process scheduler (APScheduler): a digest pass every minute, maintenance (retention
+and the channel audit) once a day."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.app import Kring
+from bot.maintenance import run_maintenance
 from digests.deliver import run_pass
-from storage.retention import purge
 
 log = logging.getLogger(__name__)
 
@@ -26,21 +27,18 @@ def digest_job(kring: Kring) -> None:
         log.exception("digest pass failed")
 
 
-def retention_job(kring: Kring) -> None:
-    """Delete what is older than KRING_RETENTION_DAYS."""
-    now = kring.deps.clock()
+def maintenance_job(kring: Kring) -> None:
+    """Retention (older than KRING_RETENTION_DAYS) and the channel audit; see bot.maintenance."""
     try:
-        with kring.deps.sessions.begin() as session:
-            purged = purge(
-                session=session, before=now - timedelta(days=kring.settings.retention_days), now=now
-            )
-        log.info(
-            "retention: %d posts older than %d days deleted",
-            purged.posts,
-            kring.settings.retention_days,
+        run_maintenance(
+            sessions=kring.deps.sessions,
+            client=kring.client,
+            retention_days=kring.settings.retention_days,
+            now=kring.deps.clock(),
+            stop=kring.stopping,
         )
     except Exception:
-        log.exception("retention job failed")
+        log.exception("maintenance job failed")
 
 
 def build_scheduler(kring: Kring) -> Any:
@@ -62,10 +60,10 @@ def build_scheduler(kring: Kring) -> Any:
         misfire_grace_time=50,
     )
     scheduler.add_job(
-        retention_job,
+        maintenance_job,
         IntervalTrigger(hours=24),
         args=[kring],
-        id="retention",
+        id="maintenance",
         max_instances=1,
         coalesce=True,
         next_run_time=datetime.now(UTC) + timedelta(minutes=5),

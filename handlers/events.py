@@ -9,19 +9,32 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from handlers import lookups
 from handlers.deps import Deps
 from handlers.payloads import (
+    JOINED_PRIVATE,
+    JOINED_PUBLIC,
+    closes_channel,
     is_human_message,
     is_public_channel_event,
     new_post,
     profile_from_user,
+    reopens_channel,
+    slack_id,
 )
 from handlers.welcome import send_welcome
-from storage.channels import remember_channel
+from storage.channels import (
+    DELETED,
+    LEFT,
+    PRIVATE,
+    close_channel,
+    move_channel,
+    remember_channel,
+    reopen_channel,
+)
 from storage.people import upsert_profile
 from storage.posts import delete_post, edit_post, record_posts, set_reaction
 
@@ -35,6 +48,8 @@ def team_of(body: dict[str, Any]) -> str:
 def handle_message(deps: Deps, *, body: dict[str, Any], client: WebClient) -> None:
     """A `message` event of any subtype from a channel Kring is in."""
     event = body.get("event") or {}
+    if handle_visibility_message(deps, body=body):
+        return
     if not is_public_channel_event(event):
         return
     team_id = team_of(body)
@@ -136,8 +151,95 @@ def handle_channel_rename(deps: Deps, *, body: dict[str, Any]) -> None:
         )
 
 
-def ignore(**_: Any) -> None:
-    """Events Kring subscribes to but does nothing with yet still get a 200."""
+def close(deps: Deps, *, body: dict[str, Any], channel_id: str | None, reason: str) -> None:
+    """The channel left Kring's public view: its posts go, and posts from it stay out."""
+    if channel_id is None:
+        return
+    team_id = team_of(body)
+    with deps.sessions.begin() as session:
+        posts = close_channel(
+            session=session,
+            team_id=team_id,
+            channel_id=channel_id,
+            reason=reason,
+            now=deps.clock(),
+        )
+    log.info("channel %s/%s closed (%s): %d posts deleted", team_id, channel_id, reason, posts)
+
+
+def reopen(deps: Deps, *, body: dict[str, Any], channel_id: str | None) -> None:
+    """Kring is in the channel and it is public: record it (again) from now on."""
+    if channel_id is None:
+        return
+    team_id = team_of(body)
+    with deps.sessions.begin() as session:
+        reopened = reopen_channel(session=session, team_id=team_id, channel_id=channel_id)
+    if reopened:
+        log.info("channel %s/%s is public and Kring is in it again: recording", team_id, channel_id)
+
+
+def handle_visibility_message(deps: Deps, *, body: dict[str, Any]) -> bool:
+    """A `message` event that says its channel stopped (or started) being public; True when it
+    was one, and so needs nothing else.
+
+    After `channel_convert_to_private` Slack describes the channel's messages with channel
+    type `group`: any of them (a deletion, say) closes it too, so nothing Kring holds from it
+    outlives a conversion it did not hear of.
+    """
+    event = body.get("event") or {}
+    channel_id = slack_id(event.get("channel"))
+    if closes_channel(event):
+        close(deps, body=body, channel_id=channel_id, reason=PRIVATE)
+        return True
+    if reopens_channel(event):
+        reopen(deps, body=body, channel_id=channel_id)
+        return True
+    return False
+
+
+def handle_member_joined(deps: Deps, *, body: dict[str, Any], bot_user_id: str | None) -> None:
+    """`member_joined_channel`: only Kring's own joins matter. Invited to a public channel, it
+    records it (again); invited to a private one, it keeps it closed."""
+    event = body.get("event") or {}
+    if not bot_user_id or event.get("user") != bot_user_id:
+        return
+    channel_id = slack_id(event.get("channel"))
+    if event.get("channel_type") == JOINED_PUBLIC:
+        reopen(deps, body=body, channel_id=channel_id)
+    elif event.get("channel_type") == JOINED_PRIVATE:
+        close(deps, body=body, channel_id=channel_id, reason=PRIVATE)
+
+
+def handle_member_left(deps: Deps, *, body: dict[str, Any], bot_user_id: str | None) -> None:
+    """`member_left_channel` of Kring itself: removed, like `channel_left`."""
+    event = body.get("event") or {}
+    if bot_user_id and event.get("user") == bot_user_id:
+        close(deps, body=body, channel_id=slack_id(event.get("channel")), reason=LEFT)
+
+
+def handle_channel_gone(deps: Deps, *, body: dict[str, Any], reason: str) -> None:
+    """`channel_left` (Kring was removed) or `channel_deleted`."""
+    event = body.get("event") or {}
+    close(deps, body=body, channel_id=slack_id(event.get("channel")), reason=reason)
+
+
+def handle_channel_archive(*, body: dict[str, Any], archived: bool) -> None:
+    """`channel_archive` / `channel_unarchive`: an archived public channel stays readable in
+    Slack, so its posts stay; nothing to change either way."""
+    channel_id = slack_id((body.get("event") or {}).get("channel"))
+    log.info(
+        "channel %s/%s %s", team_of(body), channel_id, "archived" if archived else "unarchived"
+    )
+
+
+def handle_channel_id_changed(deps: Deps, *, body: dict[str, Any]) -> None:
+    """`channel_id_changed`: what Kring holds about the channel moves to its new id."""
+    event = body.get("event") or {}
+    old_id, new_id = slack_id(event.get("old_channel_id")), slack_id(event.get("new_channel_id"))
+    if old_id is None or new_id is None:
+        return
+    with deps.sessions.begin() as session:
+        move_channel(session=session, team_id=team_of(body), old_id=old_id, new_id=new_id)
 
 
 def register(app: App, deps: Deps) -> None:
@@ -171,5 +273,36 @@ def register(app: App, deps: Deps) -> None:
     def _channel_rename(body: dict[str, Any]) -> None:
         handle_channel_rename(deps, body=body)
 
-    for name in ("member_joined_channel",):
-        app.event(name)(ignore)
+    register_channel_lifecycle(app, deps)
+
+
+def register_channel_lifecycle(app: App, deps: Deps) -> None:
+    """Listeners for channels leaving (or coming back into) Kring's public view."""
+
+    @app.event("member_joined_channel")
+    def _member_joined(body: dict[str, Any], context: BoltContext) -> None:
+        handle_member_joined(deps, body=body, bot_user_id=context.bot_user_id)
+
+    @app.event("member_left_channel")
+    def _member_left(body: dict[str, Any], context: BoltContext) -> None:
+        handle_member_left(deps, body=body, bot_user_id=context.bot_user_id)
+
+    @app.event("channel_left")
+    def _channel_left(body: dict[str, Any]) -> None:
+        handle_channel_gone(deps, body=body, reason=LEFT)
+
+    @app.event("channel_deleted")
+    def _channel_deleted(body: dict[str, Any]) -> None:
+        handle_channel_gone(deps, body=body, reason=DELETED)
+
+    @app.event("channel_archive")
+    def _channel_archive(body: dict[str, Any]) -> None:
+        handle_channel_archive(body=body, archived=True)
+
+    @app.event("channel_unarchive")
+    def _channel_unarchive(body: dict[str, Any]) -> None:
+        handle_channel_archive(body=body, archived=False)
+
+    @app.event("channel_id_changed")
+    def _channel_id_changed(body: dict[str, Any]) -> None:
+        handle_channel_id_changed(deps, body=body)

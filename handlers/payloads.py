@@ -6,12 +6,16 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from storage.channels import NOT_MEMBER, PRIVATE
 from storage.people import Profile
 from storage.posts import NewPost, ts_to_datetime
 from storage.text import ParsedText, parse_text, tag_from_channel_name
 
 # Message subtypes written by people; everything else (joins, topics, bots…) is not a post.
 HUMAN_SUBTYPES = frozenset({None, "thread_broadcast", "file_share", "me_message"})
+# Slackbot posts reminders and auto-responses as a user, without a bot_id, and users.info says
+# is_bot: false for it.
+SLACKBOT = "USLACKBOT"
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -27,7 +31,8 @@ def profile_from_user(user: Mapping[str, Any]) -> Profile:
         tz=user.get("tz") or None,
         tz_offset=int(user.get("tz_offset") or 0),
         locale=user.get("locale") or None,
-        is_bot=bool(user.get("is_bot")) or user.get("id") == "USLACKBOT",
+        # Not is_app_user: that marks a person who authorised the calling app, not a bot.
+        is_bot=bool(user.get("is_bot")) or user.get("id") == SLACKBOT,
         deleted=bool(user.get("deleted")),
         is_admin=bool(user.get("is_admin")),
         is_owner=bool(user.get("is_owner") or user.get("is_primary_owner")),
@@ -40,12 +45,63 @@ def is_public_channel_event(event: Mapping[str, Any]) -> bool:
 
 
 def is_human_message(message: Mapping[str, Any]) -> bool:
+    """Written by a person: not a system message, not Slackbot, not posted by an app or bot
+    (those carry ``bot_id``, ``bot_profile`` or ``app_id``)."""
     return (
         message.get("subtype") in HUMAN_SUBTYPES
         and not message.get("bot_id")
         and not message.get("bot_profile")
+        and not message.get("app_id")
         and bool(message.get("user"))
+        and message.get("user") != SLACKBOT
     )
+
+
+SLACK_ID = re.compile(r"[A-Z0-9]{1,32}")
+
+
+def slack_id(value: object) -> str | None:
+    """A Slack id (``C0123ABC``) from a payload field, or None when it is missing or malformed."""
+    text = str(value or "")
+    return text if SLACK_ID.fullmatch(text) else None
+
+
+# What a message event's channel_type says about where it happened.
+PRIVATE_CHANNEL_TYPE = "group"
+# member_joined_channel says it with one letter.
+JOINED_PUBLIC, JOINED_PRIVATE = "C", "G"
+
+
+def closes_channel(event: Mapping[str, Any]) -> bool:
+    """A message event that shows its channel is no longer public: made private
+    (``channel_convert_to_private``), or any message from a private channel (``channel_type``
+    ``group``), which is how Slack describes a converted channel from then on."""
+    return (
+        event.get("subtype") == "channel_convert_to_private"
+        or event.get("channel_type") == PRIVATE_CHANNEL_TYPE
+    )
+
+
+def reopens_channel(event: Mapping[str, Any]) -> bool:
+    """A ``channel_convert_to_public`` message: the channel (Kring is in it, or it would not
+    hear this) is public again."""
+    return (
+        event.get("subtype") == "channel_convert_to_public"
+        and event.get("channel_type") == "channel"
+    )
+
+
+def audit_verdict(channel: Mapping[str, Any]) -> str | None:
+    """What a conversations.info channel object means for the posts Kring holds from it: None
+    to keep them (a public channel Kring is in, or an archived public channel, which stays
+    readable), else why the channel closes (a reason of :mod:`storage.channels`)."""
+    if channel.get("is_private") or channel.get("is_im") or channel.get("is_mpim"):
+        return PRIVATE
+    if channel.get("is_archived"):
+        return None
+    if not channel.get("is_member"):
+        return NOT_MEMBER
+    return None
 
 
 def clean_text(text: str) -> str:

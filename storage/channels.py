@@ -1,14 +1,18 @@
-"""Cached channel names, for channel references that arrive without one."""
+"""Channels: cached names (for channel references that arrive without one), and which channels
+left Kring's public view (see :class:`storage.models.ClosedChannel`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, delete, select, update
+from sqlalchemy.orm import Session, aliased
 
-from storage.models import Channel
+from storage.db import insert_ignore
+from storage.models import Channel, ClosedChannel, DeletedMessage, Permalink, Post
+from storage.retention import delete_posts
 
 
 def cached_names(*, session: Session, team_id: str, channel_ids: Iterable[str]) -> dict[str, str]:
@@ -35,3 +39,121 @@ def remember_channel(
         channel.name = name
         channel.updated_at = now
     session.flush()
+
+
+# Why a channel closed; see ClosedChannel.
+LEFT = "left"
+DELETED = "deleted"
+PRIVATE = "private"
+NOT_MEMBER = "not_member"
+NOT_FOUND = "not_found"
+
+
+def close_channel(
+    *, session: Session, team_id: str, channel_id: str, reason: str, now: datetime
+) -> int:
+    """A channel left Kring's public view: delete its posts (with their tags, mentions,
+    reactions and cached permalinks) and its cached name, and keep posts from it out until
+    :func:`reopen_channel`. Returns how many posts were deleted; closing again is harmless.
+
+    All of a thread lives in one channel, so no post that stays loses a reply or a reaction:
+    no counts need recounting.
+    """
+    session.execute(
+        insert_ignore(session, ClosedChannel).values(
+            team_id=team_id, channel_id=channel_id, reason=reason, closed_at=now
+        )
+    )
+    posts = delete_posts(
+        session=session, where=and_(Post.team_id == team_id, Post.channel_id == channel_id)
+    )
+    for model in (Permalink, Channel):
+        session.execute(
+            delete(model).where(model.team_id == team_id, model.channel_id == channel_id),
+            execution_options={"synchronize_session": False},
+        )
+    return posts
+
+
+def reopen_channel(*, session: Session, team_id: str, channel_id: str) -> bool:
+    """Kring is in the channel again and it is public: record its posts from now on.
+    Returns True when it had been closed."""
+    result = session.execute(
+        delete(ClosedChannel).where(
+            ClosedChannel.team_id == team_id, ClosedChannel.channel_id == channel_id
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def is_closed(*, session: Session, team_id: str, channel_id: str) -> bool:
+    """Whether posts from the channel are kept out (see :func:`close_channel`)."""
+    return session.get(ClosedChannel, (team_id, channel_id)) is not None
+
+
+def channels_with_posts(*, session: Session, team_id: str) -> list[str]:
+    """The ids of the channels that hold posts, sorted: what the daily audit asks Slack about."""
+    return list(
+        session.scalars(
+            select(Post.channel_id)
+            .where(Post.team_id == team_id)
+            .distinct()
+            .order_by(Post.channel_id)
+        )
+    )
+
+
+def move_channel(*, session: Session, team_id: str, old_id: str, new_id: str) -> None:
+    """Slack gave a channel a new id (``channel_id_changed``): everything Kring holds about it
+    follows, whether it is open or closed.
+
+    Rows already stored under the new id (an event that used it first) win: the old ones with
+    the same key are dropped rather than moved onto them.
+    """
+    if old_id == new_id:
+        return
+    existing = aliased(Post)
+    clash = (
+        select(existing.id)
+        .where(
+            existing.team_id == Post.team_id,
+            existing.channel_id == new_id,
+            existing.ts == Post.ts,
+        )
+        .exists()
+    )
+    delete_posts(
+        session=session,
+        where=and_(Post.team_id == team_id, Post.channel_id == old_id, clash),
+    )
+    _move(session, Post, team_id, old_id, new_id, key=("ts",))
+    _move(session, Permalink, team_id, old_id, new_id, key=("ts",))
+    _move(session, DeletedMessage, team_id, old_id, new_id, key=("ts",))
+    _move(session, Channel, team_id, old_id, new_id, key=())
+    _move(session, ClosedChannel, team_id, old_id, new_id, key=())
+
+
+def _move(
+    session: Session,
+    model: type[Post | Permalink | DeletedMessage | Channel | ClosedChannel],
+    team_id: str,
+    old_id: str,
+    new_id: str,
+    *,
+    key: tuple[str, ...],
+) -> None:
+    table: Any = model.__table__
+    other = table.alias("other")
+    clash = (
+        select(other.c.team_id)
+        .where(
+            other.c.team_id == table.c.team_id,
+            other.c.channel_id == new_id,
+            *(other.c[name] == table.c[name] for name in key),
+        )
+        .exists()
+    )
+    mine = and_(table.c.team_id == team_id, table.c.channel_id == old_id)
+    session.execute(delete(table).where(mine, clash))
+    session.execute(update(table).where(mine).values(channel_id=new_id))

@@ -100,6 +100,23 @@ class Channel(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class ClosedChannel(Base):
+    """A channel that left Kring's public view: Kring was removed, it was deleted or made private.
+
+    Its posts were deleted when it closed, and posts from it are not recorded (the insert of a
+    post checks for this row) until Kring joins it again as a public channel, which deletes
+    the row. Archived public channels stay readable in Slack and are never closed for that.
+    """
+
+    __tablename__ = "closed_channels"
+
+    team_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    channel_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    # left | deleted | private | not_member | not_found (the last two from the daily audit)
+    reason: Mapped[str] = mapped_column(String(16))
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Post(Base):
     """A human message from a public channel Kring is a member of (thread replies included)."""
 

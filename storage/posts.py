@@ -22,7 +22,16 @@ from sqlalchemy.orm import Session
 
 from storage import sqlite_ingest
 from storage.db import _insert_ignore, insert_ignore
-from storage.models import DeletedMessage, Mention, Permalink, Person, Post, PostTag, Reaction
+from storage.models import (
+    ClosedChannel,
+    DeletedMessage,
+    Mention,
+    Permalink,
+    Person,
+    Post,
+    PostTag,
+    Reaction,
+)
 from storage.people import ensure_known
 from storage.prepared import Params, Prepared, dbapi_cursor, prepared
 from storage.privacy import is_unrecorded
@@ -258,14 +267,16 @@ def _param(table: Any, name: str) -> Any:
     return bindparam(name, type_=table.c[name].type)
 
 
-def _unrecorded_person(user_param: str) -> Any:
-    """EXISTS: the person ``user_param`` names opted out or was forgotten."""
+def _unrecorded_person(user_param: str, *, or_bot: bool = False) -> Any:
+    """EXISTS: the person ``user_param`` names opted out or was forgotten (``or_bot``: or is
+    a bot by their Slack profile, for authors)."""
+    flags = [Person.opted_out, Person.forgotten, *([Person.is_bot] if or_bot else [])]
     return (
         select(Person.user_id)
         .where(
             Person.team_id == bindparam("team_id"),
             Person.user_id == bindparam(user_param),
-            or_(Person.opted_out, Person.forgotten),
+            or_(*flags),
         )
         .exists()
     )
@@ -273,7 +284,8 @@ def _unrecorded_person(user_param: str) -> Any:
 
 def _post_insert(dialect: str) -> Any:
     """INSERT one post unless it is stored already, was deleted in Slack before this event
-    arrived, or its author opted out or was forgotten: the checks ride along in the statement,
+    arrived, its channel left Kring's public view (``closed_channels``), or its author opted
+    out, was forgotten or is a bot by their profile: the checks ride along in the statement,
     so storing a post needs no read first. It returns the key and new id of each row it
     stored, so a batch of posts is one statement (see :class:`storage.prepared.Prepared`)."""
     table: Any = Post.__table__
@@ -286,8 +298,16 @@ def _post_insert(dialect: str) -> Any:
         )
         .exists()
     )
+    closed = (
+        select(ClosedChannel.channel_id)
+        .where(
+            ClosedChannel.team_id == bindparam("team_id"),
+            ClosedChannel.channel_id == bindparam("channel_id"),
+        )
+        .exists()
+    )
     source = select(*(_param(table, name) for name in _POST_COLUMNS)).where(
-        ~deleted, ~_unrecorded_person("user_id")
+        ~deleted, ~closed, ~_unrecorded_person("user_id", or_bot=True)
     )
     stmt: Any = _insert_ignore(dialect, Post).from_select(list(_POST_COLUMNS), source)
     return stmt.returning(Post.team_id, Post.channel_id, Post.ts, Post.id)
@@ -365,7 +385,8 @@ def record_posts(
     """Store new posts with their tags and mentions; True for each post stored now.
 
     A post is skipped (False) when it is already stored (a retried or duplicated event), was
-    deleted in Slack before this event arrived, or its author opted out. Mentions of people who
+    deleted in Slack before this event arrived, its channel is closed (see
+    :func:`storage.channels.close_channel`), or its author opted out or is a bot. Mentions of people who
     opted out are not recorded.
 
     Everyone seen gets a row in ``people`` (the profile is fetched later). ``known_people``

@@ -9,9 +9,9 @@ alternating runs of ``benchmarks.ingest``). The INSTEAD OF trigger stores each p
 tags, mentions and reply count inside SQLite.
 
 The rules are the same as on PostgreSQL (``storage.posts``): a post is stored unless it is
-stored already, was deleted in Slack first, or its author opted out or was forgotten; mentions
-of people who opted out or were forgotten are left out. The tests of ``record_posts`` run on
-both databases.
+stored already, was deleted in Slack first, its channel is closed, or its author opted out, was
+forgotten or is a bot; mentions of people who opted out or were forgotten are left out. The
+tests of ``record_posts`` run on both databases.
 
 The view and the trigger are TEMP objects of the connection, created the first time it stores
 posts, never when it connects: a TEMP trigger that names a table a migration drops and builds
@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Boolean, Column, Dialect, MetaData, Table, insert
 
-from storage.models import DeletedMessage, Mention, Person, Post, PostTag
+from storage.models import ClosedChannel, DeletedMessage, Mention, Person, Post, PostTag
 from storage.prepared import prepared
 
 VIEW = "kring_ingest"
@@ -52,14 +52,16 @@ view = Table(
 def _ddl() -> list[str]:
     posts, tags, mentions = Post.__tablename__, PostTag.__tablename__, Mention.__tablename__
     people, deleted = Person.__tablename__, DeletedMessage.__tablename__
+    closed = ClosedChannel.__tablename__
     columns = ", ".join(_POST_COLUMNS)
     values = ", ".join(f"NEW.{name}" for name in _POST_COLUMNS)
     key = "team_id = NEW.team_id AND channel_id = NEW.channel_id"
 
-    def unrecorded(user: str) -> str:
+    def unrecorded(user: str, *, or_bot: bool = False) -> str:
+        bot = f" OR {people}.is_bot" if or_bot else ""
         return (
             f"SELECT 1 FROM {people} WHERE {people}.team_id = NEW.team_id"
-            f" AND {people}.user_id = {user} AND ({people}.opted_out OR {people}.forgotten)"
+            f" AND {people}.user_id = {user} AND ({people}.opted_out OR {people}.forgotten{bot})"
         )
 
     # In a trigger, changes() counts what the trigger's previous statement changed, and
@@ -71,7 +73,8 @@ def _ddl() -> list[str]:
             INSERT INTO {posts} ({columns})
             SELECT {values}
             WHERE NOT EXISTS (SELECT 1 FROM {deleted} WHERE {key} AND ts = NEW.ts)
-              AND NOT EXISTS ({unrecorded("NEW.user_id")})
+              AND NOT EXISTS (SELECT 1 FROM {closed} WHERE {key})
+              AND NOT EXISTS ({unrecorded("NEW.user_id", or_bot=True)})
             ON CONFLICT DO NOTHING;
             INSERT INTO {CURRENT} (post_id) SELECT last_insert_rowid() WHERE changes() = 1;
             INSERT INTO {tags} (post_id, tag, team_id, posted_at)

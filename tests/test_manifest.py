@@ -27,7 +27,13 @@ EVENT_SCOPES: dict[str, str | None] = {
     "user_change": "users:read",
     "team_join": "users:read",
     "channel_rename": "channels:read",
+    "channel_archive": "channels:read",
+    "channel_unarchive": "channels:read",
+    "channel_deleted": "channels:read",
+    "channel_left": "channels:read",
+    "channel_id_changed": "channels:read",
     "member_joined_channel": "channels:read",
+    "member_left_channel": "channels:read",
     "app_home_opened": None,
 }
 

@@ -91,6 +91,8 @@ def test_renamed_channel_changes_the_tag_of_later_links(kring: Running) -> None:
     [
         "bot_message",
         "app_bot_user_message",
+        "slackbot_reminder",
+        "app_user_message",
         "private_channel_message",
         "dm_message",
         "group_dm_message",
@@ -103,6 +105,26 @@ def test_bots_private_conversations_and_system_messages_are_never_recorded(
     answer = kring.slack.post_event(event(name))
     assert answer.status == 200
     assert db.posts(kring.sessions) == {}
+
+
+def test_slackbot_is_never_a_poster_though_slack_calls_it_no_bot(kring: Running) -> None:
+    kring.standin.add_user("USLACKBOT", "slackbot", real_name="Slackbot")  # is_bot: false
+    assert kring.slack.post_event(event("slackbot_reminder")).status == 200
+    edit = event("message_changed")
+    edit["message"] = {**event("slackbot_reminder"), "edited": {"user": "USLACKBOT", "ts": "1"}}
+    assert kring.slack.post_event(edit).status == 200
+    assert db.posts(kring.sessions) == {}
+    assert db.person(kring.sessions, "USLACKBOT") is None
+
+
+def test_someone_slack_describes_as_a_bot_is_never_recorded(kring: Running) -> None:
+    kring.slack.post_event(event("user_change_bot"))
+    plain = event("app_user_message")
+    del plain["app_id"]  # nothing in the message itself gives the bot away
+    assert kring.slack.post_event(plain).status == 200
+    assert db.posts(kring.sessions) == {}
+    kring.slack.post_event(event("message"))
+    assert list(db.posts(kring.sessions)) == [PARENT_TS]
 
 
 def test_user_change_refreshes_the_cached_profile(kring: Running) -> None:

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.digests import remember_permalinks
 from storage.events import claim_event
-from storage.models import Mention, Post, PostTag, ProcessedEvent, Reaction
+from storage.models import Mention, Permalink, Post, PostTag, ProcessedEvent, Reaction, TagDay
 from storage.posts import NewPost, record_post, set_reaction
 from storage.retention import purge
 
@@ -44,3 +45,25 @@ def test_old_posts_go_with_their_tags_mentions_and_reactions(
         ]
         assert counts == [1, 1, 1, 1]
         assert s.scalars(select(ProcessedEvent.event_id)).all() == ["Ev-new"]
+
+
+def test_purged_posts_take_their_cached_permalinks_and_empty_tag_days_along(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions.begin() as s:
+        add(s, 400, 1)
+        add(s, 10, 2)
+        stamps = sorted(s.scalars(select(Post.ts)))
+        remember_permalinks(
+            session=s,
+            team_id="T1",
+            # The third belongs to no stored post any more (deleted before it was cleaned up).
+            links={("C1", ts): f"https://x/{ts}" for ts in [*stamps, "1600000000.000100"]},
+        )
+    with sessions.begin() as s:
+        result = purge(session=s, before=NOW - timedelta(days=365), now=NOW)
+    assert (result.posts, result.permalinks) == (1, 2)
+    with sessions.begin() as s:
+        assert s.scalars(select(Permalink.ts)).all() == [stamps[1]]
+        # One tag on one day is left, counted exactly once.
+        assert [(d.tag, d.posts) for d in s.scalars(select(TagDay))] == [("a", 1)]
