@@ -18,17 +18,11 @@ from digests.schedule import (
     person_zone,
 )
 from handlers import lookups
+from handlers.calls import Call, Reply
 from handlers.deps import Deps
 from storage.digests import get_settings, save_settings, today_row
 from storage.follows import following
 from ui.i18n import t
-
-NOW_WORDS = frozenset({"now", "nu"})
-
-
-def is_digest_now(words: list[str]) -> bool:
-    """`/kring digest now` is slow (it builds and sends a DM), so it is answered after the ack."""
-    return len(words) == 2 and words[0].lower() == "digest" and words[1].lower() in NOW_WORDS
 
 
 def describe(settings: DigestSettings, lang: str) -> str:
@@ -54,6 +48,20 @@ def when(moment: datetime, local: datetime, lang: str) -> str:
     return t("when.day", lang, day=t(f"weekday.{moment.weekday()}", lang), time=time)
 
 
+def cmd_digest(call: Call) -> Reply:
+    return Reply(
+        digest_reply(
+            call.deps,
+            call.client,
+            call.session,
+            team_id=call.asker.team_id,
+            user_id=call.asker.user_id,
+            lang=call.asker.lang,
+            args=call.args,
+        )
+    )
+
+
 def digest_reply(
     deps: Deps,
     client: WebClient,
@@ -64,7 +72,8 @@ def digest_reply(
     lang: str,
     args: list[str],
 ) -> str:
-    """The answer to `/kring digest [args]` (everything but `now`)."""
+    """The answer to `/kring digest [args]`; `now` is slow work (digest_now, see
+    handlers.registry) and does not get here."""
     now = deps.clock()
     people = lookups.people(
         session=session, client=client, team_id=team_id, user_ids=[user_id], now=now
@@ -110,7 +119,7 @@ def digest_reply(
 
 
 def digest_now(deps: Deps, client: WebClient, *, team_id: str, user_id: str, lang: str) -> str:
-    """Send the digest right away; the sentence to answer with."""
+    """`/kring digest now`: send the digest right away; the sentence to answer with."""
     outcome = send_now(
         sessions=deps.sessions, client=client, team_id=team_id, user_id=user_id, now=deps.clock()
     )

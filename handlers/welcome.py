@@ -33,32 +33,26 @@ from storage.events import claim_event
 from storage.models import Person
 from storage.people import upsert_profile
 from storage.welcome import BUSY_TAG_DAYS, Starter, busy_tags, starter_people
-from ui.i18n import language_for, t
+from ui.blocks import FOLLOW_ACTION, MAX_BUTTON_TEXT
+from ui.i18n import language_for, t, tn
+from ui.text import SEPARATOR, clip_plain
 
 log = logging.getLogger(__name__)
 
-FOLLOW_ACTION = "kring_follow"  # answered by handlers.actions, in messages and on the Home tab
 PEOPLE_SHOWN = 5
 TAGS_SHOWN = 5
 MAX_HEADER_TEXT = 150
-MAX_BUTTON_TEXT = 75
 MAX_TITLE_CHARS = 80
-_SEPARATOR = " · "
 
 
 def plain(text: str, limit: int) -> PlainTextObject:
     """Plain text cut to Slack's ``limit`` for its field."""
-    return PlainTextObject(text=text if len(text) <= limit else text[: limit - 1] + "…")
+    return PlainTextObject(text=clip_plain(text, limit))
 
 
 def escape(text: str) -> str:
     """Text from a profile (a title, say) made safe to put in mrkdwn."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def plural(key: str, count: int, lang: str, **values: object) -> str:
-    """``key.one`` or ``key.other`` filled with ``count``."""
-    return t(f"{key}.{'one' if count == 1 else 'other'}", lang, count=count, **values)
 
 
 def follow_button(value: str, lang: str) -> ButtonElement:
@@ -77,17 +71,17 @@ def starter_reason(person: Starter, lang: str) -> str:
     if person.same_department:
         parts.append(t("welcome.reason.department", lang))
     if person.followers:
-        parts.append(plural("welcome.reason.followers", person.followers, lang))
+        parts.append(tn("welcome.reason.followers", person.followers, lang))
     if person.helpful:
-        parts.append(plural("welcome.reason.helpful", person.helpful, lang))
-    return _SEPARATOR.join(parts)
+        parts.append(tn("welcome.reason.helpful", person.helpful, lang))
+    return SEPARATOR.join(parts)
 
 
 def person_section(user_id: str, title: str, reason: str, lang: str) -> SectionBlock:
     """A person (mention, title, why) with a Follow button."""
     head = f"<@{user_id}>"
     if title.strip():
-        head += _SEPARATOR + escape(" ".join(title.split())[:MAX_TITLE_CHARS])
+        head += SEPARATOR + escape(" ".join(title.split())[:MAX_TITLE_CHARS])
     text = f"{head}\n{reason}" if reason else head
     return SectionBlock(
         text=MarkdownTextObject(text=text), accessory=follow_button(f"person:{user_id}", lang)
@@ -96,9 +90,9 @@ def person_section(user_id: str, title: str, reason: str, lang: str) -> SectionB
 
 def tag_section(tag: str, posts: int, lang: str) -> SectionBlock:
     """A busy tag (how busy) with a Follow button."""
-    busy = plural("welcome.tag_posts", posts, lang, days=BUSY_TAG_DAYS)
+    busy = tn("welcome.tag_posts", posts, lang, days=BUSY_TAG_DAYS)
     return SectionBlock(
-        text=MarkdownTextObject(text=f"*#{tag}*{_SEPARATOR}{busy}"),
+        text=MarkdownTextObject(text=f"*#{tag}*{SEPARATOR}{busy}"),
         accessory=follow_button(f"tag:{tag}", lang),
     )
 

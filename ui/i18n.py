@@ -275,10 +275,6 @@ EN: dict[str, str] = {
     "home.suggest.none": (
         "No suggestions right now — follow a few people or #tags and Kring finds more like them."
     ),
-    "home.reason.tag": "posts about #{tag}",
-    "home.reason.followed_by.one": "followed by {count} person you follow",
-    "home.reason.followed_by.other": "followed by {count} people you follow",
-    "home.reason.other_department": "from another team",
     "home.tags.title": "*Busy tags*",
     "home.footer": "`/kring help` lists everything Kring can do. Changes here apply at once.",
     "welcome.notification": "Welcome! Kring helps you get to know your colleagues.",
@@ -433,6 +429,38 @@ EN: dict[str, str] = {
     "button.unmute": "Unmute",
     "action.muted": "Muted {target}: they won't appear in your digests or suggestions.",
     "list.and": " and ",
+    # --- NEW KEYS (registry helper): port these to the .po catalogs --------------------------
+    # Words people type, not sentences: words() splits an entry at spaces. Anyone may type the
+    # words of any language; the English command names always work too.
+    "input.command.follow": "follow",
+    "input.command.unfollow": "unfollow",
+    "input.command.following": "following",
+    "input.command.digest": "digest",
+    "input.command.who": "who",
+    "input.command.trending": "trending",
+    "input.command.profile": "profile",
+    "input.command.suggest": "suggest",
+    "input.command.followers": "followers",
+    "input.command.mute": "mute",
+    "input.command.unmute": "unmute",
+    "input.command.language": "language",
+    "input.command.opt_out": "opt-out",
+    "input.command.opt_in": "opt-in",
+    "input.command.export": "export",
+    "input.command.forget_me": "forget-me",
+    "input.command.admin": "admin",
+    "input.command.help": "help",
+    # `/kring digest now`
+    "input.now": "now",
+    # `/kring trending 7d` and `/kring trending 30d`
+    "input.trending.week": "7d 7 1w week",
+    "input.trending.month": "30d 30 1m month",
+    # `/kring admin channels`, `/kring admin stats`
+    "input.admin.channels": "channels",
+    "input.admin.stats": "stats",
+    # Words of a question around a tag, left out: `@Kring who knows about #design?`
+    "input.question_words": "knows know about on of in is are an a expert experts the",
+    # --- end of NEW KEYS ------------------------------------------------------------------------
 }
 
 NL: dict[str, str] = {
@@ -690,10 +718,6 @@ NL: dict[str, str] = {
     "home.suggest.none": (
         "Nu geen suggesties — volg een paar mensen of #tags en Kring vindt er meer zoals zij."
     ),
-    "home.reason.tag": "schrijft over #{tag}",
-    "home.reason.followed_by.one": "gevolgd door {count} persoon die jij volgt",
-    "home.reason.followed_by.other": "gevolgd door {count} mensen die jij volgt",
-    "home.reason.other_department": "uit een ander team",
     "home.tags.title": "*Drukke tags*",
     "home.footer": "`/kring help` toont alles wat Kring kan. Wijzigingen hier gelden meteen.",
     "welcome.notification": "Welkom! Kring helpt je je collega's te leren kennen.",
@@ -855,6 +879,38 @@ NL: dict[str, str] = {
     "button.unmute": "Niet dempen",
     "action.muted": "{target} gedempt: ze verschijnen niet in je overzichten of suggesties.",
     "list.and": " en ",
+    # --- NEW KEYS (registry helper): port these to the .po catalogs --------------------------
+    # Words people type, not sentences: words() splits an entry at spaces. Anyone may type the
+    # words of any language; the English command names always work too.
+    "input.command.follow": "volg",
+    "input.command.unfollow": "ontvolg",
+    "input.command.following": "volgend",
+    "input.command.digest": "overzicht",
+    "input.command.who": "wie",
+    "input.command.trending": "trending",
+    "input.command.profile": "profiel",
+    "input.command.suggest": "suggesties",
+    "input.command.followers": "volgers",
+    "input.command.mute": "demp",
+    "input.command.unmute": "unmute",
+    "input.command.language": "taal",
+    "input.command.opt_out": "opt-out",
+    "input.command.opt_in": "opt-in",
+    "input.command.export": "export",
+    "input.command.forget_me": "forget-me",
+    "input.command.admin": "admin",
+    "input.command.help": "hulp",
+    # `/kring overzicht nu`
+    "input.now": "nu",
+    # `/kring trending 7d` and `/kring trending 30d`
+    "input.trending.week": "7d 7 1w week",
+    "input.trending.month": "30d 30 1m maand",
+    # `/kring admin kanalen`, `/kring admin statistieken`
+    "input.admin.channels": "kanalen",
+    "input.admin.stats": "statistieken cijfers",
+    # Words of a question around a tag, left out: `@Kring wie weet iets van #design?`
+    "input.question_words": "weet weten iets van over kent kennen wat",
+    # --- end of NEW KEYS ------------------------------------------------------------------------
 }
 
 CATALOG: Mapping[str, Mapping[str, str]] = {"en": EN, "nl": NL}

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from handlers.calls import Asker, Call
-from handlers.discovery import rerender, view_of
+from handlers.registry import rerender, view_of
 from tests.e2e.harness import Running, running_kring
 from tests.payloads import event
 from tests.slack_standin import StandinSlack
