@@ -30,7 +30,9 @@ from slack_sdk.models.blocks import (
 )
 
 from digests.model import Digest, DigestItem
+from ui.blocks import FOLLOW_ACTION
 from ui.i18n import join, t, tn
+from ui.text import SEPARATOR, clip, clip_plain, fit
 
 __all__ = [
     "FOLLOW_ACTION",
@@ -42,7 +44,6 @@ __all__ = [
     "render_text",
 ]
 
-FOLLOW_ACTION = "kring_follow"
 SETTINGS_ACTION = "kring_digest_settings"
 PAUSE_ACTION = "kring_digest_off"
 
@@ -63,8 +64,6 @@ MAX_TAG_CHARS = 80
 MAX_NAME_CHARS = 80
 MAX_PERMALINK_CHARS = 1000
 MAX_ID_CHARS = 64
-
-_SEPARATOR = " · "
 
 # --- excerpts -------------------------------------------------------------------------------------
 
@@ -279,17 +278,10 @@ _ID_RE = re.compile(rf"[A-Za-z0-9]{{1,{MAX_ID_CHARS}}}")
 _PERMALINK_RE = re.compile(rf"https?://[^\s\x00-\x1f\x7f<>|]{{1,{MAX_PERMALINK_CHARS}}}")
 
 
-def _clip(text: str, limit: int) -> str:
-    """Plain text cut to ``limit`` characters, with "…" when cut."""
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rstrip() + "…" if limit > 0 else ""
-
-
 def _name(text: str, limit: int = MAX_NAME_CHARS) -> str:
     """A name or tag as inert mrkdwn: one line, no formatting markers, escaped."""
     flat = " ".join(_CONTROL_RE.sub("", text).split())
-    return _escape(_clip(re.sub(r"[*_~`]", "", flat), limit))
+    return _escape(clip(re.sub(r"[*_~`]", "", flat), limit))
 
 
 def _user(user_id: str) -> str:
@@ -318,21 +310,7 @@ def _permalink(item: DigestItem) -> str | None:
 
 def _fit(text: str, limit: int) -> str:
     """mrkdwn cut safely to ``limit`` characters, counted in UTF-16 units (the stricter count)."""
-    size = limit
-    while _utf16_len(text) > limit and size > 0:
-        size -= max(1, _utf16_len(text) - limit)
-        text = excerpt(text, size)
-    return text
-
-
-def _clip_plain(text: str, limit: int) -> str:
-    while _utf16_len(text) > limit:
-        text = _clip(text, len(text) - max(1, _utf16_len(text) - limit))
-    return text
-
-
-def _utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
+    return fit(text, limit, excerpt)
 
 
 # --- Block Kit ------------------------------------------------------------------------------------
@@ -365,7 +343,7 @@ def notification_text(digest: Digest) -> str:
     else:
         key = "digest.dm.notification_weekly" if digest.weekly else "digest.dm.notification"
         line = t(key, digest.lang, summary=summary)
-    return _clip_plain(line, MAX_FALLBACK_TEXT)
+    return clip_plain(line, MAX_FALLBACK_TEXT)
 
 
 def _followers_line(digest: Digest, mention: Callable[[str], str]) -> str | None:
@@ -396,7 +374,7 @@ def _head(digest: Digest) -> list[Block]:
     lines = [f"*{summary}*" if summary else t("digest.dm.nothing_new", lang)]
     lines += filter(None, (_followers_line(digest, _user), _busiest_line(digest)))
     return [
-        HeaderBlock(text=PlainTextObject(text=_clip_plain(header, MAX_HEADER_TEXT), emoji=True)),
+        HeaderBlock(text=PlainTextObject(text=clip_plain(header, MAX_HEADER_TEXT), emoji=True)),
         SectionBlock(text=MarkdownTextObject(text=_fit("\n".join(lines), MAX_SECTION_TEXT))),
         DividerBlock(),
     ]
@@ -427,7 +405,7 @@ def _item_block(item: DigestItem, lang: str) -> dict[str, Any]:
     if item.via_tags:
         details.append(t("digest.dm.via", lang, tags=_tags(item.via_tags, lang)))
     if details:
-        lines.append(_SEPARATOR.join(details))
+        lines.append(SEPARATOR.join(details))
     # The dict SectionBlock(text=MarkdownTextObject(…), accessory=ButtonElement(…)).to_dict()
     # makes (a test holds them equal), written out: the models' validation took a third of
     # the time of rendering a digest, and a pass renders ten items for each of thousands.
@@ -441,7 +419,7 @@ def _item_block(item: DigestItem, lang: str) -> dict[str, Any]:
             "action_id": FOLLOW_ACTION,
             "text": {
                 "type": "plain_text",
-                "text": _clip_plain(t("digest.dm.follow", lang), MAX_BUTTON_TEXT),
+                "text": clip_plain(t("digest.dm.follow", lang), MAX_BUTTON_TEXT),
             },
             "value": f"person:{item.author_id}",
         }
@@ -455,17 +433,15 @@ def _more_block(count: int, lang: str) -> Block:
 
 def _footer(lang: str, settings_hint: str | None) -> list[Block]:
     def button_text(key: str) -> PlainTextObject:
-        return PlainTextObject(text=_clip_plain(t(key, lang), MAX_BUTTON_TEXT))
+        return PlainTextObject(text=clip_plain(t(key, lang), MAX_BUTTON_TEXT))
 
     confirm = ConfirmObject(
-        title=PlainTextObject(
-            text=_clip_plain(t("digest.dm.pause_title", lang), MAX_CONFIRM_TITLE)
-        ),
+        title=PlainTextObject(text=clip_plain(t("digest.dm.pause_title", lang), MAX_CONFIRM_TITLE)),
         text=MarkdownTextObject(text=_fit(t("digest.dm.pause_text", lang), MAX_CONFIRM_TEXT)),
         confirm=PlainTextObject(
-            text=_clip_plain(t("digest.dm.pause_confirm", lang), MAX_CONFIRM_BUTTON)
+            text=clip_plain(t("digest.dm.pause_confirm", lang), MAX_CONFIRM_BUTTON)
         ),
-        deny=PlainTextObject(text=_clip_plain(t("digest.dm.pause_deny", lang), MAX_CONFIRM_BUTTON)),
+        deny=PlainTextObject(text=clip_plain(t("digest.dm.pause_deny", lang), MAX_CONFIRM_BUTTON)),
         style="danger",
     )
     blocks: list[Block] = [
@@ -571,7 +547,7 @@ def render_text(digest: Digest) -> str:
         if item.via_tags:
             details.append(_plain(t("digest.dm.via", lang, tags=_tags(item.via_tags, lang))))
         if details:
-            lines.append("   " + _SEPARATOR.join(details))
+            lines.append("   " + SEPARATOR.join(details))
         if item.permalink:
             lines.append("   " + _one_line(item.permalink))
     more = max(digest.more, 0)

@@ -9,17 +9,18 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from handlers import lookups
+from digests.render import PAUSE_ACTION, SETTINGS_ACTION
+from handlers import lookups, registry
 from handlers.buttons import toggled
 from handlers.calls import Asker, Call, Reply, show
 from handlers.deps import Deps
 from handlers.digest_commands import digest_reply
-from handlers.discovery import rerender, view_of
 from handlers.home import from_home, publish_home
 from storage.digests import get_settings, save_settings
 from storage.follows import Target, follow, unfollow
 from storage.mutes import mute, unmute
 from storage.text import normalize_tag
+from ui.blocks import FOLLOW_ACTION, MUTE_ACTION, UNFOLLOW_ACTION, UNMUTE_ACTION
 from ui.i18n import language_for, t
 
 log = logging.getLogger(__name__)
@@ -56,12 +57,12 @@ def _confirm(respond: Respond, text: str) -> None:
     respond(text=text, response_type="ephemeral", replace_original=False)
 
 
-RELATION_ACTIONS = ("kring_follow", "kring_unfollow", "kring_mute", "kring_unmute")
+# action id → the sentence when it changed something, and when it did not
 DONE_KEYS = {
-    "kring_follow": ("action.followed", "action.already"),
-    "kring_unfollow": ("action.unfollowed", "unfollow.not_following"),
-    "kring_mute": ("action.muted", "mute.already"),
-    "kring_unmute": ("action.unmuted", "unmute.not_muted"),
+    FOLLOW_ACTION: ("action.followed", "action.already"),
+    UNFOLLOW_ACTION: ("action.unfollowed", "unfollow.not_following"),
+    MUTE_ACTION: ("action.muted", "mute.already"),
+    UNMUTE_ACTION: ("action.unmuted", "unmute.not_muted"),
 }
 
 
@@ -71,7 +72,7 @@ def _apply(
     """Carry out one Follow/Unfollow/Mute/Unmute click. Returns (changed, target gone)."""
     now = deps.clock()
     with deps.sessions.begin() as session:
-        if action_id == "kring_follow":
+        if action_id == FOLLOW_ACTION:
             if target.kind == "person":
                 person = lookups.people(
                     session=session,
@@ -86,12 +87,12 @@ def _apply(
                 session=session, team_id=team_id, follower_id=user_id, targets=[target], now=now
             )
             return bool(new), False
-        if action_id == "kring_unfollow":
+        if action_id == UNFOLLOW_ACTION:
             gone, _ = unfollow(
                 session=session, team_id=team_id, follower_id=user_id, targets=[target]
             )
             return bool(gone), False
-        if action_id == "kring_mute":
+        if action_id == MUTE_ACTION:
             new, _ = mute(
                 session=session, team_id=team_id, user_id=user_id, targets=[target], now=now
             )
@@ -103,14 +104,17 @@ def _apply(
 def _redraw_answer(
     deps: Deps, client: WebClient, body: dict[str, Any], action: dict[str, Any], lang: str
 ) -> Reply | None:
-    """An ephemeral answer (who, trending, profile…) drawn again after a click, or None."""
-    found = view_of(str(action.get("block_id") or ""))
+    """An ephemeral answer (who, trending, profile…) drawn again after a click, or None.
+
+    Its block ids tell which command drew it and for what (see handlers.registry, ``redraw``).
+    """
+    found = registry.view_of(str(action.get("block_id") or ""))
     if found is None:
         return None
     team_id, user_id = _who(body)
     with deps.sessions.begin() as session:
         call = Call(deps=deps, client=client, session=session, asker=Asker(team_id, user_id, lang))
-        return rerender(found[0], found[1], call)
+        return registry.rerender(found[0], found[1], call)
 
 
 def handle_relation_button(
@@ -200,15 +204,15 @@ def register(app: App, deps: Deps) -> None:
         ack()
         handle_relation_button(deps, body=body, action=action, client=client, respond=respond)
 
-    for action_id in RELATION_ACTIONS:
+    for action_id in DONE_KEYS:
         app.action(action_id)(_relation)
 
-    @app.action("kring_digest_settings")
+    @app.action(SETTINGS_ACTION)
     def _settings(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
         handle_digest_settings_button(deps, body=body, client=client, respond=respond)
 
-    @app.action("kring_digest_off")
+    @app.action(PAUSE_ACTION)
     def _off(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
         handle_digest_off_button(deps, body=body, client=client, respond=respond)

@@ -17,11 +17,9 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from handlers import lookups
-from handlers.calls import Call, Reply, Subcommand
+from handlers.calls import Call, Reply, is_word
 from handlers.charts import ChartText, stats_chart
 from handlers.deps import Deps
-from handlers.payloads import clean_text
-from handlers.targets import tokens
 from storage.models import Person
 from storage.stats import WeekStats, channel_activity, weekly_stats
 from ui.i18n import language_for, t
@@ -30,8 +28,6 @@ log = logging.getLogger(__name__)
 
 # A demoted admin loses access once their cached profile is this old.
 ADMIN_PROFILE_MAX_AGE = timedelta(minutes=10)
-CHANNEL_WORDS = frozenset({"channels", "kanalen"})
-STATS_WORDS = frozenset({"stats", "statistieken", "cijfers"})
 STATS_WEEKS = 4
 CHANNELS_SHOWN = 100
 CHANNEL_PAGE = 200
@@ -72,10 +68,10 @@ def cmd_admin(call: Call) -> Reply:
         is None
     ):
         return Reply(call.t("admin.refused"))
-    what = call.args[0].lower() if len(call.args) == 1 else ""
-    if what in CHANNEL_WORDS:
+    what = call.args[0] if len(call.args) == 1 else ""
+    if is_word(what, "input.admin.channels"):
         return admin_channels(call)
-    if what in STATS_WORDS:
+    if is_word(what, "input.admin.stats"):
         return admin_stats(call)
     return Reply(call.t("usage.admin"))
 
@@ -213,12 +209,6 @@ def admin_stats(call: Call) -> Reply:
     return Reply(stats_text(weeks, call.asker.lang))
 
 
-def is_stats_command(text: str) -> bool:
-    """`/kring admin stats` (or `@Kring admin stats`), which has a chart to send afterwards."""
-    words = tokens(clean_text(text).strip())
-    return len(words) == 2 and words[0].lower() == "admin" and words[1].lower() in STATS_WORDS
-
-
 def send_stats_chart(deps: Deps, client: WebClient, *, team_id: str, user_id: str) -> None:
     """Upload the stats chart to an admin's DM; nothing for anyone else."""
     now = deps.clock()
@@ -255,18 +245,13 @@ def send_stats_chart(deps: Deps, client: WebClient, *, team_id: str, user_id: st
             log.warning("could not tell the admin either")
 
 
-def after_answer(deps: Deps, client: WebClient, *, team_id: str, user_id: str, text: str) -> None:
-    """What an admin command still does once its answer is out: `admin stats` sends its chart.
+def chart_after_stats(
+    deps: Deps, client: WebClient, *, team_id: str, user_id: str, args: Sequence[str]
+) -> None:
+    """After `/kring admin stats` has been answered, its chart follows in a DM.
 
-    Runs after Slack's acknowledgement (the slash command's lazy listener, or after the reply
-    to a mention), so an upload can take its time. Never raises.
+    Runs after Slack's acknowledgement (see handlers.registry, ``after``), so an upload can
+    take its time.
     """
-    if not is_stats_command(text):
-        return
-    try:
+    if len(args) == 1 and is_word(args[0], "input.admin.stats"):
         send_stats_chart(deps, client, team_id=team_id, user_id=user_id)
-    except Exception:
-        log.exception("sending the stats chart failed")
-
-
-ADMIN_SUBCOMMANDS: dict[str, tuple[Subcommand, str]] = {"admin": (cmd_admin, "usage.admin")}

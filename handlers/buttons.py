@@ -5,14 +5,15 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from ui.blocks import FOLLOW_ACTION, MUTE_ACTION, UNFOLLOW_ACTION, UNMUTE_ACTION
 from ui.i18n import t
 
 # action id of a button → (the action id it becomes after the click, its catalog label key)
 TOGGLES: dict[str, tuple[str, str]] = {
-    "kring_follow": ("kring_unfollow", "button.unfollow"),
-    "kring_unfollow": ("kring_follow", "button.follow"),
-    "kring_mute": ("kring_unmute", "button.unmute"),
-    "kring_unmute": ("kring_mute", "button.mute"),
+    FOLLOW_ACTION: (UNFOLLOW_ACTION, "button.unfollow"),
+    UNFOLLOW_ACTION: (FOLLOW_ACTION, "button.follow"),
+    MUTE_ACTION: (UNMUTE_ACTION, "button.unmute"),
+    UNMUTE_ACTION: (MUTE_ACTION, "button.mute"),
 }
 
 
@@ -25,7 +26,7 @@ def button(action_id: str, value: str, lang: str) -> dict[str, Any]:
         "value": value,
         "text": {"type": "plain_text", "text": t(label_key, lang)},
     }
-    if action_id in ("kring_follow",):
+    if action_id == FOLLOW_ACTION:
         out["style"] = "primary"
     return out
 

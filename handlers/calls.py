@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from handlers.deps import Deps
 from storage.follows import Target
-from ui.i18n import t
+from ui.blocks import Reply as Reply
+from ui.i18n import LANGUAGES, t, words
+from ui.text import mention
 
 
 @dataclass(frozen=True)
@@ -21,14 +22,6 @@ class Asker:
     team_id: str
     user_id: str
     lang: str = "en"
-
-
-@dataclass
-class Reply:
-    """An answer: mrkdwn text, optionally with Block Kit blocks."""
-
-    text: str
-    blocks: list[dict[str, Any]] | None = None
 
 
 @dataclass
@@ -50,4 +43,26 @@ Subcommand = Callable[[Call], Reply]
 
 def show(target: Target) -> str:
     """How a target reads in Slack: a live mention for people, #tag for tags."""
-    return f"<@{target.value}>" if target.kind == "person" else f"#{target.value}"
+    return mention(target.value) if target.kind == "person" else f"#{target.value}"
+
+
+# Most people and tags one command takes: a bound on the work, far beyond what anyone types.
+MAX_TARGETS = 25
+
+
+def too_many_targets(call: Call) -> Reply | None:
+    """The refusal for more than MAX_TARGETS arguments, or None."""
+    if len(call.args) > MAX_TARGETS:
+        return Reply(call.t("error.too_many_targets", limit=MAX_TARGETS))
+    return None
+
+
+def typed_words(key: str) -> frozenset[str]:
+    """The words people may type for catalog entry ``key`` (``input.…``), in every language:
+    anyone may type any of them, whatever language Kring speaks to them."""
+    return frozenset(word for lang in LANGUAGES for word in words(key, lang))
+
+
+def is_word(typed: str, key: str) -> bool:
+    """Whether ``typed`` is one of the words of ``key`` (see :func:`typed_words`)."""
+    return typed.casefold() in typed_words(key)

@@ -1,4 +1,8 @@
-"""The `/kring` command and its subcommands (also reached by mentioning @Kring)."""
+"""The `/kring` slash command: read the text against the registry, answer it.
+
+The subcommands themselves and everything about them are in handlers.registry; this module
+only dispatches. A mention of @Kring (handlers.mentions) is answered through :func:`answer` too.
+"""
 
 from __future__ import annotations
 
@@ -8,165 +12,22 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from handlers import lookups
-from handlers.admin import ADMIN_SUBCOMMANDS, after_answer
-from handlers.calls import Asker, Call, Reply, Subcommand, show
+from handlers import lookups, registry
+from handlers.calls import Asker, Call, Reply
 from handlers.deps import Deps
-from handlers.digest_commands import digest_now, digest_reply, is_digest_now
-from handlers.discovery import DISCOVERY_ALIASES, DISCOVERY_SUBCOMMANDS
 from handlers.payloads import clean_text
-from handlers.preferences import PREFERENCE_SUBCOMMANDS
-from handlers.privacy import PRIVACY_SUBCOMMANDS, is_export, send_export
-from handlers.targets import resolve_targets, shorten, tokens
-from storage.follows import Target, follow, following, unfollow
+from handlers.targets import shorten
 from storage.people import get_people
-from ui.i18n import join, language_for, t
+from ui.i18n import language_for, t
 
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 2000
-MAX_TARGETS = 25
-
-
-# --- help ------------------------------------------------------------------------------------
-HELP_KEYS = (
-    "help.follow",
-    "help.unfollow",
-    "help.following",
-    "help.digest",
-    "help.who",
-    "help.trending",
-    "help.profile",
-    "help.suggest",
-    "help.followers",
-    "help.mute",
-    "help.language",
-    "help.privacy",
-    "help.admin",
-    "help.help",
-)
-
-
-def help_text(lang: str) -> str:
-    lines = [t("help.intro", lang), "", t("help.commands", lang)]
-    lines += [f"• {t(key, lang)}" for key in HELP_KEYS]
-    lines += ["", t("help.mention", lang)]
-    return "\n".join(lines)
-
-
-def cmd_help(call: Call) -> Reply:
-    return Reply(help_text(call.asker.lang))
-
-
-# --- follow / unfollow / following ---------------------------------------------------------------
-def _too_many(call: Call) -> Reply | None:
-    if len(call.args) > MAX_TARGETS:
-        return Reply(call.t("error.too_many_targets", limit=MAX_TARGETS))
-    return None
-
-
-def _outcome(call: Call, groups: list[tuple[str, list[Target]]], problems: list[str]) -> Reply:
-    """One line per non-empty group ("You now follow …"), then each refusal."""
-    lines = [
-        call.t(key, targets=join([show(x) for x in targets], call.asker.lang))
-        for key, targets in groups
-        if targets
-    ]
-    return Reply("\n".join(lines + problems))
-
-
-def cmd_follow(call: Call) -> Reply:
-    if not call.args:
-        return Reply(call.t("error.nothing_to_follow"))
-    if (refusal := _too_many(call)) is not None:
-        return refusal
-    resolved = resolve_targets(call, call.args, checking_people=True)
-    new, already = follow(
-        session=call.session,
-        team_id=call.asker.team_id,
-        follower_id=call.asker.user_id,
-        targets=resolved.targets,
-        now=call.deps.clock(),
-    )
-    return _outcome(call, [("follow.done", new), ("follow.already", already)], resolved.problems)
-
-
-def cmd_unfollow(call: Call) -> Reply:
-    if not call.args:
-        return Reply(call.t("error.nothing_to_unfollow"))
-    if (refusal := _too_many(call)) is not None:
-        return refusal
-    resolved = resolve_targets(call, call.args, checking_people=False)
-    gone, absent = unfollow(
-        session=call.session,
-        team_id=call.asker.team_id,
-        follower_id=call.asker.user_id,
-        targets=resolved.targets,
-    )
-    groups = [("unfollow.done", gone), ("unfollow.not_following", absent)]
-    return _outcome(call, groups, resolved.problems)
-
-
-def cmd_following(call: Call) -> Reply:
-    targets = following(
-        session=call.session, team_id=call.asker.team_id, follower_id=call.asker.user_id
-    )
-    if not targets:
-        return Reply(call.t("following.none"))
-    people = [show(x) for x in targets if x.kind == "person"]
-    tags = [show(x) for x in targets if x.kind == "tag"]
-    lines = [
-        call.t("following.people", count=len(people), people=", ".join(people))
-        if people
-        else call.t("following.no_people"),
-        call.t("following.tags", count=len(tags), tags=", ".join(tags))
-        if tags
-        else call.t("following.no_tags"),
-    ]
-    return Reply("\n".join(lines))
-
-
-def cmd_digest(call: Call) -> Reply:
-    return Reply(
-        digest_reply(
-            call.deps,
-            call.client,
-            call.session,
-            team_id=call.asker.team_id,
-            user_id=call.asker.user_id,
-            lang=call.asker.lang,
-            args=call.args,
-        )
-    )
-
-
-# name -> (implementation, catalog key of its usage line)
-SUBCOMMANDS: dict[str, tuple[Subcommand, str]] = {
-    "help": (cmd_help, "usage.help"),
-    "follow": (cmd_follow, "usage.follow"),
-    "unfollow": (cmd_unfollow, "usage.unfollow"),
-    "following": (cmd_following, "usage.following"),
-    "digest": (cmd_digest, "usage.digest"),
-    **PREFERENCE_SUBCOMMANDS,
-    **PRIVACY_SUBCOMMANDS,
-    **ADMIN_SUBCOMMANDS,
-}
-SUBCOMMANDS.update(DISCOVERY_SUBCOMMANDS)
-ALIASES = {
-    **DISCOVERY_ALIASES,
-    "volg": "follow",
-    "ontvolg": "unfollow",
-    "volgend": "following",
-    "hulp": "help",
-    "overzicht": "digest",
-    "demp": "mute",
-    "taal": "language",
-}
 
 
 def run_command(deps: Deps, client: WebClient, *, team_id: str, user_id: str, text: str) -> Reply:
     """Answer one command text for one person; the whole command is one transaction."""
-    text = clean_text(text).strip()
+    asked = registry.read(text)
     with deps.sessions.begin() as session:
         # The asker's own profile gives their language and the time zone of their digest.
         person = lookups.people(
@@ -175,47 +36,47 @@ def run_command(deps: Deps, client: WebClient, *, team_id: str, user_id: str, te
         asker = Asker(
             team_id, user_id, language_for(person.locale, person.language) if person else "en"
         )
-        if len(text) > MAX_TEXT:
-            return Reply(t("error.too_long", asker.lang, length=len(text), limit=MAX_TEXT))
-        words = tokens(text)
-        if not words:
-            return Reply(help_text(asker.lang))
-        name = words[0].lower()
-        name = ALIASES.get(name, name)
-        if name not in SUBCOMMANDS:
-            unknown = t("error.unknown_command", asker.lang, command=shorten(words[0]))
-            return Reply(unknown + "\n\n" + help_text(asker.lang))
-        implementation, usage_key = SUBCOMMANDS[name]
-        args = words[1:]
-        if args and args[0].lower() in ("help", "?", "hulp") and name != "help":
-            return Reply(t(usage_key, asker.lang))
-        call = Call(deps=deps, client=client, session=session, asker=asker, args=args)
-        return implementation(call)
+        length = len(clean_text(text).strip())
+        if length > MAX_TEXT:
+            return Reply(t("error.too_long", asker.lang, length=length, limit=MAX_TEXT))
+        if not asked.word:
+            return Reply(registry.help_text(asker.lang))
+        if asked.command is None:
+            unknown = t("error.unknown_command", asker.lang, command=shorten(asked.word))
+            return Reply(unknown + "\n\n" + registry.help_text(asker.lang))
+        if asked.wants_usage:
+            return Reply(t(asked.command.usage, asker.lang))
+        call = Call(deps=deps, client=client, session=session, asker=asker, args=asked.args)
+        return asked.command.handler(call)
 
 
 def answer(deps: Deps, client: WebClient, *, team_id: str, user_id: str, text: str) -> Reply:
     """The reply to any command text; a failure becomes a friendly apology, never silence."""
     try:
-        if is_slow(text):
+        slow = registry.read(text).slow
+        if slow is not None:
             # Runs outside run_command's transaction: it opens its own per step.
             lang = asker_language(deps, team_id, user_id)
-            if is_export(_first_words(text)):
-                return Reply(send_export(deps, client, team_id=team_id, user_id=user_id, lang=lang))
-            return Reply(digest_now(deps, client, team_id=team_id, user_id=user_id, lang=lang))
+            return Reply(slow.work(deps, client, team_id=team_id, user_id=user_id, lang=lang))
         return run_command(deps, client, team_id=team_id, user_id=user_id, text=text)
     except Exception:
         log.exception("command failed")
         return Reply(t("error.internal", asker_language(deps, team_id, user_id)))
 
 
-def is_slow(text: str) -> bool:
-    """Commands whose work could approach Slack's 3 seconds are acknowledged first."""
-    words = _first_words(text)
-    return is_digest_now(words) or is_export(words)
+def after_answer(deps: Deps, client: WebClient, *, team_id: str, user_id: str, text: str) -> None:
+    """What the command still does once its answer is out (`admin stats` sends its chart).
 
-
-def _first_words(text: str) -> list[str]:
-    return tokens(clean_text(text).strip())[:3]
+    Runs after Slack's acknowledgement (the slash command's lazy listener, or after the reply
+    to a mention), so an upload can take its time. Never raises.
+    """
+    asked = registry.read(text)
+    if asked.command is None or asked.command.after is None or asked.wants_usage:
+        return
+    try:
+        asked.command.after(deps, client, team_id=team_id, user_id=user_id, args=asked.args)
+    except Exception:
+        log.exception("%s: the work after the answer failed", asked.command.name)
 
 
 def asker_language(deps: Deps, team_id: str, user_id: str) -> str:
@@ -229,48 +90,38 @@ def asker_language(deps: Deps, team_id: str, user_id: str) -> str:
     return language_for(person.locale, person.language) if person else "en"
 
 
-def handle_kring_command(deps: Deps, *, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-    """The `/kring` slash command: the answer is the (ephemeral) acknowledgement itself."""
-    text = str(body.get("text") or "")
-    if is_slow(text):
-        lang = asker_language(deps, str(body.get("team_id") or ""), str(body.get("user_id") or ""))
-        started = (
-            "privacy.export.started" if is_export(_first_words(text)) else "digest.now.started"
-        )
-        ack(text=t(started, lang), response_type="ephemeral")
-        return
-    reply = answer(
-        deps,
-        client,
-        team_id=str(body.get("team_id") or ""),
-        user_id=str(body.get("user_id") or ""),
-        text=str(body.get("text") or ""),
+def _ids(body: dict[str, Any]) -> tuple[str, str, str]:
+    """(team id, user id, text) of a slash command payload."""
+    return (
+        str(body.get("team_id") or ""),
+        str(body.get("user_id") or ""),
+        str(body.get("text") or ""),
     )
+
+
+def handle_kring_command(deps: Deps, *, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+    """The `/kring` slash command: the answer is the (ephemeral) acknowledgement itself; slow
+    work is only announced here and answered by :func:`finish_slow_command`."""
+    team_id, user_id, text = _ids(body)
+    slow = registry.read(text).slow
+    if slow is not None:
+        lang = asker_language(deps, team_id, user_id)
+        ack(text=t(slow.started, lang), response_type="ephemeral")
+        return
+    reply = answer(deps, client, team_id=team_id, user_id=user_id, text=text)
     ack(text=reply.text, blocks=reply.blocks, response_type="ephemeral")
 
 
 def finish_slow_command(
     deps: Deps, *, body: dict[str, Any], client: WebClient, respond: Respond
 ) -> None:
-    """The second half of a slow command: do the work, then answer through response_url."""
-    text = str(body.get("text") or "")
-    # `admin stats` was answered in the acknowledgement; its chart is uploaded now.
-    after_answer(
-        deps,
-        client,
-        team_id=str(body.get("team_id") or ""),
-        user_id=str(body.get("user_id") or ""),
-        text=text,
-    )
-    if not is_slow(text):
+    """The second half of every command, after Slack's acknowledgement: what it still does
+    after answering, and slow work, answered through response_url."""
+    team_id, user_id, text = _ids(body)
+    after_answer(deps, client, team_id=team_id, user_id=user_id, text=text)
+    if registry.read(text).slow is None:
         return
-    reply = answer(
-        deps,
-        client,
-        team_id=str(body.get("team_id") or ""),
-        user_id=str(body.get("user_id") or ""),
-        text=text,
-    )
+    reply = answer(deps, client, team_id=team_id, user_id=user_id, text=text)
     respond(text=reply.text, response_type="ephemeral", replace_original=False)
 
 

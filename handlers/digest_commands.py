@@ -12,22 +12,17 @@ from digests.deliver import send_now
 from digests.schedule import (
     day_name,
     format_time,
-    is_now_word,
     local_now,
     next_digest,
     parse_digest_args,
     person_zone,
 )
 from handlers import lookups
+from handlers.calls import Call, Reply
 from handlers.deps import Deps
 from storage.digests import DigestSettings, get_settings, save_settings, today_row
 from storage.follows import following
 from ui.i18n import t
-
-
-def is_digest_now(words: list[str]) -> bool:
-    """`/kring digest now` is slow (it builds and sends a DM), so it is answered after the ack."""
-    return len(words) == 2 and words[0].lower() == "digest" and is_now_word(words[1])
 
 
 def describe(settings: DigestSettings, lang: str, locale: str | None = None) -> str:
@@ -51,6 +46,20 @@ def when(moment: datetime, local: datetime, lang: str, locale: str | None = None
     return t("when.day", lang, day=day_name(moment.weekday(), lang), time=time)
 
 
+def cmd_digest(call: Call) -> Reply:
+    return Reply(
+        digest_reply(
+            call.deps,
+            call.client,
+            call.session,
+            team_id=call.asker.team_id,
+            user_id=call.asker.user_id,
+            lang=call.asker.lang,
+            args=call.args,
+        )
+    )
+
+
 def digest_reply(
     deps: Deps,
     client: WebClient,
@@ -61,7 +70,8 @@ def digest_reply(
     lang: str,
     args: list[str],
 ) -> str:
-    """The answer to `/kring digest [args]` (everything but `now`)."""
+    """The answer to `/kring digest [args]`; `now` is slow work (digest_now, see
+    handlers.registry) and does not get here."""
     now = deps.clock()
     people = lookups.people(
         session=session, client=client, team_id=team_id, user_ids=[user_id], now=now
@@ -108,7 +118,7 @@ def digest_reply(
 
 
 def digest_now(deps: Deps, client: WebClient, *, team_id: str, user_id: str, lang: str) -> str:
-    """Send the digest right away; the sentence to answer with."""
+    """`/kring digest now`: send the digest right away; the sentence to answer with."""
     outcome = send_now(
         sessions=deps.sessions, client=client, team_id=team_id, user_id=user_id, now=deps.clock()
     )

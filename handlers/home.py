@@ -35,6 +35,7 @@ from handlers import lookups
 from handlers.calls import show
 from handlers.deps import Deps
 from handlers.digest_commands import describe
+from handlers.discovery.suggest import suggestion_item
 from handlers.events import team_of
 from handlers.welcome import (
     MAX_BUTTON_TEXT,
@@ -51,13 +52,14 @@ from storage.digests import (
     get_settings,
     save_settings,
 )
-from storage.discovery import Suggestion, department_of, suggest
+from storage.discovery import department_of, suggest
 from storage.feed import latest_posts
 from storage.follows import Target, as_kind, following, unfollow
 from storage.mutes import muted
 from storage.people import get_person, titles_of
 from storage.welcome import busy_tags, starter_people
-from ui.i18n import DEFAULT_LANGUAGE, language_for, t, tn
+from ui.blocks import section
+from ui.i18n import DEFAULT_LANGUAGE, language_for, t
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +73,6 @@ FOLLOWS_SHOWN = 20
 SUGGESTIONS_SHOWN = 5
 TAGS_SHOWN = 3
 MAX_BLOCKS = 100  # Slack refuses a Home view with more
-_SEPARATOR = " · "
 
 
 def _section(text: str) -> SectionBlock:
@@ -185,17 +186,6 @@ def _digest(session: Session, *, team_id: str, user_id: str, lang: str) -> list[
     ]
 
 
-def _suggestion_reason(found: Suggestion, lang: str) -> str:
-    parts = []
-    if found.tag:
-        parts.append(t("home.reason.tag", lang, tag=found.tag))
-    if found.followed_by:
-        parts.append(tn("home.reason.followed_by", found.followed_by, lang))
-    if found.other_department:
-        parts.append(t("home.reason.other_department", lang))
-    return _SEPARATOR.join(parts)
-
-
 def _suggestions(
     session: Session, *, team_id: str, user_id: str, lang: str, now: datetime
 ) -> list[Block]:
@@ -213,10 +203,8 @@ def _suggestions(
     )
     if found:
         titles = titles_of(session=session, team_id=team_id, user_ids=[s.user_id for s in found])
-        people = [
-            person_section(s.user_id, titles.get(s.user_id, ""), _suggestion_reason(s, lang), lang)
-            for s in found
-        ]
+        # Drawn as `/kring suggest` draws them.
+        people = [section(suggestion_item(s, titles.get(s.user_id, ""), lang)) for s in found]
     else:
         # Nothing to go on yet (someone new, following nobody): the newcomer's starting points.
         me = get_person(session=session, team_id=team_id, user_id=user_id)

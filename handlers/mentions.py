@@ -1,7 +1,8 @@
 """`@Kring …` in a channel runs the same commands as `/kring`, answered in a thread.
 
 Answers that are about the asker alone (what they follow or muted, their settings, their
-suggestions) go to them only, as an ephemeral message: the channel sees what it could see anyway.
+suggestions: the commands marked ``personal`` in handlers.registry) go to them only, as an
+ephemeral message: the channel sees what it could see anyway.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from handlers.admin import after_answer
-from handlers.calls import Reply
-from handlers.commands import answer
+from handlers import registry
+from handlers.calls import Reply, is_word
+from handlers.commands import after_answer, answer
 from handlers.deps import Deps
 from handlers.events import team_of
 from storage.events import claim_event
@@ -24,61 +25,16 @@ from storage.people import display, get_people
 BOT_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
-# Words of a question around the command ("who knows about #design?", "wie weet iets van #x").
-FILLER = frozenset(
-    [
-        "knows",
-        "know",
-        "about",
-        "on",
-        "of",
-        "in",
-        "is",
-        "are",
-        "an",
-        "a",
-        "expert",
-        "experts",
-        "the",
-        "weet",
-        "weten",
-        "iets",
-        "van",
-        "over",
-        "kent",
-        "kennen",
-        "wat",
-    ]
-)
-PERSONAL = frozenset(
-    {
-        "following",
-        "followers",
-        "mute",
-        "unmute",
-        "digest",
-        "language",
-        "suggest",
-        "follow",
-        "unfollow",
-        "opt-out",
-        "opt-in",
-        "export",
-        "forget-me",
-        "admin",
-    }
-)
-
-
 def command_text(text: str, bot_user_id: str | None) -> str:
     """The command part of a mention: the text without the mentions of Kring itself, and a
     question such as "who knows about #design?" reduced to its command (`who #design`)."""
     if bot_user_id:
         text = re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", " ", text)
     words = text.strip().rstrip("?!. ").split()
-    if words and words[0].lower() in ("who", "wie"):
-        rest = [w for w in words[1:] if w.lower() not in FILLER]
-        return " ".join(["who", *rest])
+    who = registry.named("who")
+    if words and registry.find(words[0]) is who:
+        rest = [w for w in words[1:] if not is_word(w, "input.question_words")]
+        return " ".join([who.name, *rest])
     return " ".join(words)
 
 
@@ -104,8 +60,8 @@ def _names(deps: Deps, team_id: str, reply: Reply) -> dict[str, str]:
 
 def is_personal(command: str) -> bool:
     """Commands whose answer concerns only the asker, so it is not shown to the channel."""
-    first = command.split(maxsplit=1)[0].lower() if command.strip() else ""
-    return first in PERSONAL
+    asked = registry.read(command).command
+    return asked is not None and asked.personal
 
 
 def handle_app_mention(
@@ -134,15 +90,15 @@ def handle_app_mention(
             text=reply.text,
             blocks=reply.blocks,
         )
-        after_answer(deps, client, team_id=team_id, user_id=str(user_id), text=command)
-        return
-    names = _names(deps, team_id, reply)
-    client.chat_postMessage(
-        channel=str(channel),
-        thread_ts=thread_ts,
-        text=without_pings(reply.text, names),
-        blocks=without_pings(reply.blocks, names),
-    )
+    else:
+        names = _names(deps, team_id, reply)
+        client.chat_postMessage(
+            channel=str(channel),
+            thread_ts=thread_ts,
+            text=without_pings(reply.text, names),
+            blocks=without_pings(reply.blocks, names),
+        )
+    after_answer(deps, client, team_id=team_id, user_id=str(user_id), text=command)
 
 
 def register(app: App, deps: Deps) -> None:

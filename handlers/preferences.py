@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from handlers.calls import Call, Reply, Subcommand, show
+from handlers.calls import Call, Reply, show, too_many_targets
 from handlers.targets import resolve_targets
 from storage.follows import Target
 from storage.mutes import mute, muted, unmute
 from storage.people import get_person, set_language
 from ui.i18n import LANGUAGES, join, language_for, t
-
-MAX_TARGETS = 25
 
 
 def _listing(call: Call, targets: list[Target]) -> str:
@@ -25,8 +23,8 @@ def cmd_mute(call: Call) -> Reply:
         if current:
             text += "\n" + call.t("mute.list", targets=_listing(call, current))
         return Reply(text)
-    if len(call.args) > MAX_TARGETS:
-        return Reply(call.t("error.too_many_targets", limit=MAX_TARGETS))
+    if (refusal := too_many_targets(call)) is not None:
+        return refusal
     # Muting a deactivated person or a bot is harmless, so people are not checked with Slack.
     resolved = resolve_targets(call, call.args, checking_people=False)
     problems = list(resolved.problems)
@@ -49,8 +47,8 @@ def cmd_mute(call: Call) -> Reply:
 def cmd_unmute(call: Call) -> Reply:
     if not call.args:
         return Reply(call.t("error.nothing_to_unmute"))
-    if len(call.args) > MAX_TARGETS:
-        return Reply(call.t("error.too_many_targets", limit=MAX_TARGETS))
+    if (refusal := too_many_targets(call)) is not None:
+        return refusal
     resolved = resolve_targets(call, call.args, checking_people=False)
     gone, absent = unmute(
         session=call.session,
@@ -82,10 +80,3 @@ def cmd_language(call: Call) -> Reply:
         lang = language_for(person.locale)
         return Reply(t("language.auto", lang, language=t(f"language.name.{lang}", lang)))
     return Reply(call.t("language.unknown", bad=choice[:20]))
-
-
-PREFERENCE_SUBCOMMANDS: dict[str, tuple[Subcommand, str]] = {
-    "mute": (cmd_mute, "usage.mute"),
-    "unmute": (cmd_unmute, "usage.unmute"),
-    "language": (cmd_language, "usage.language"),
-}

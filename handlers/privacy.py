@@ -10,7 +10,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from handlers.calls import Call, Reply, Subcommand
+from handlers.calls import Call, Reply
 from handlers.deps import Deps
 from storage.people import get_people
 from storage.privacy import export, forget, set_opted_out
@@ -43,13 +43,9 @@ def _opt(call: Call, opted_out: bool, *, changed: str, unchanged: str) -> Reply:
 
 
 # --- export ------------------------------------------------------------------------------------
-def is_export(words: list[str]) -> bool:
-    """`/kring export` uploads a file, so it is answered after the acknowledgement."""
-    return len(words) == 1 and words[0].lower() == "export"
-
-
 def cmd_export(call: Call) -> Reply:
-    # Plain `/kring export` never gets here (see is_export); anything after it is a mistake.
+    # Plain `/kring export` is slow work (send_export, see handlers.registry) and never gets
+    # here; anything after it is a mistake.
     return Reply(call.t("usage.export"))
 
 
@@ -151,14 +147,6 @@ def handle_forget_confirm(
             deliveries=gone.digest_deliveries,
         ),
     )
-
-
-PRIVACY_SUBCOMMANDS: dict[str, tuple[Subcommand, str]] = {
-    "opt-out": (cmd_opt_out, "usage.opt_out"),
-    "opt-in": (cmd_opt_in, "usage.opt_in"),
-    "export": (cmd_export, "usage.export"),
-    "forget-me": (cmd_forget_me, "usage.forget_me"),
-}
 
 
 def register(app: App, deps: Deps) -> None:

@@ -32,22 +32,21 @@ from storage.discovery import department_of
 from storage.events import claim_event
 from storage.people import get_person, upsert_profile
 from storage.welcome import BUSY_TAG_DAYS, Starter, busy_tags, starter_people
+from ui.blocks import FOLLOW_ACTION, MAX_BUTTON_TEXT
 from ui.i18n import language_for, t, tn
+from ui.text import SEPARATOR, clip_plain
 
 log = logging.getLogger(__name__)
 
-FOLLOW_ACTION = "kring_follow"  # answered by handlers.actions, in messages and on the Home tab
 PEOPLE_SHOWN = 5
 TAGS_SHOWN = 5
 MAX_HEADER_TEXT = 150
-MAX_BUTTON_TEXT = 75
 MAX_TITLE_CHARS = 80
-_SEPARATOR = " · "
 
 
 def plain(text: str, limit: int) -> PlainTextObject:
     """Plain text cut to Slack's ``limit`` for its field."""
-    return PlainTextObject(text=text if len(text) <= limit else text[: limit - 1] + "…")
+    return PlainTextObject(text=clip_plain(text, limit))
 
 
 def escape(text: str) -> str:
@@ -74,14 +73,14 @@ def starter_reason(person: Starter, lang: str) -> str:
         parts.append(tn("welcome.reason.followers", person.followers, lang))
     if person.helpful:
         parts.append(tn("welcome.reason.helpful", person.helpful, lang))
-    return _SEPARATOR.join(parts)
+    return SEPARATOR.join(parts)
 
 
 def person_section(user_id: str, title: str, reason: str, lang: str) -> SectionBlock:
     """A person (mention, title, why) with a Follow button."""
     head = f"<@{user_id}>"
     if title.strip():
-        head += _SEPARATOR + escape(" ".join(title.split())[:MAX_TITLE_CHARS])
+        head += SEPARATOR + escape(" ".join(title.split())[:MAX_TITLE_CHARS])
     text = f"{head}\n{reason}" if reason else head
     return SectionBlock(
         text=MarkdownTextObject(text=text), accessory=follow_button(f"person:{user_id}", lang)
@@ -92,7 +91,7 @@ def tag_section(tag: str, posts: int, lang: str) -> SectionBlock:
     """A busy tag (how busy) with a Follow button."""
     busy = tn("welcome.tag_posts", posts, lang, days=BUSY_TAG_DAYS)
     return SectionBlock(
-        text=MarkdownTextObject(text=f"*#{tag}*{_SEPARATOR}{busy}"),
+        text=MarkdownTextObject(text=f"*#{tag}*{SEPARATOR}{busy}"),
         accessory=follow_button(f"tag:{tag}", lang),
     )
 

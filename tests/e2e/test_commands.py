@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from handlers.commands import SUBCOMMANDS
+from handlers.registry import COMMANDS
 from standin.harness import Running
 from standin.slack import Response
 from tests.payloads import event
@@ -34,7 +34,7 @@ def test_empty_command_shows_help(kring: Running) -> None:
         assert f"/kring {sub}" in answer
 
 
-@pytest.mark.parametrize("sub", sorted(SUBCOMMANDS))
+@pytest.mark.parametrize("sub", sorted(c.name for c in COMMANDS))
 def test_every_subcommand_acks_and_answers_help(kring: Running, sub: str) -> None:
     answer = ask(kring, f"{sub} help")
     assert "/kring" in answer
@@ -156,3 +156,19 @@ def test_mention_question_is_reduced_to_its_command() -> None:
     assert command_text("<@UKRING> who knows about #design?", "UKRING") == "who #design"
     assert command_text("<@UKRING> wie weet iets van #design?", "UKRING") == "who #design"
     assert command_text("<@UKRING|kring>   trending  ", "UKRING") == "trending"
+
+
+def test_dutch_name_of_a_personal_command_is_answered_to_the_asker_alone(kring: Running) -> None:
+    ask(kring, "follow #design")
+    mention = event("app_mention", text="<@UKRING> volgend")
+    assert kring.slack.post_event(mention, event_id="EvVolgend").status == 200
+    posted = kring.standin.wait_for("chat.postEphemeral")[0].params
+    assert posted["user"] == "U0ANN" and "#design" in posted["text"]
+    assert kring.standin.calls("chat.postMessage") == []
+
+
+def test_dutch_digest_now_sends_the_digest_after_the_acknowledgement(kring: Running) -> None:
+    ask(kring, "follow #quiet")
+    assert "in a moment" in ask(kring, "overzicht nu")
+    [followup] = kring.standin.wait_for("response_url")
+    assert "Nothing new since your last digest" in str(followup.params["text"])

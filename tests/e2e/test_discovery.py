@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from handlers.calls import Asker, Call
-from handlers.discovery import rerender, view_of
+from handlers.registry import rerender, view_of
 from standin.harness import Running, running_kring
 from standin.slack import StandinSlack
 from tests.payloads import event

@@ -1,0 +1,124 @@
+"""`/kring profile @person`: what Kring knows about someone, with Follow and Mute."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+
+from slack_sdk.errors import SlackClientError
+
+from digests.render import excerpt
+from handlers import lookups
+from handlers.calls import Call, Reply
+from handlers.discovery.common import answer, follows, people, title_of
+from handlers.targets import USER_REF, resolve_targets
+from storage.digests import cached_permalinks, remember_permalinks
+from storage.discovery import profile
+from storage.follows import Target
+from storage.models import Person, Post
+from ui.blocks import FOLLOW_ACTION, MUTE_ACTION, UNFOLLOW_ACTION, Button, Item
+from ui.i18n import join
+from ui.text import SEPARATOR, mention, named, quiet, tag
+
+log = logging.getLogger(__name__)
+
+MAX_RECENT_POSTS = 3
+POST_EXCERPT = 200
+_PERMALINK_RE = re.compile(r"https?://[^\s\x00-\x1f\x7f<>|]{1,1000}")
+_USER_ID_RE = re.compile(r"[UW][A-Z0-9]+")
+
+
+def cmd_profile(call: Call) -> Reply:
+    if len(call.args) != 1:
+        return Reply(call.t("usage.profile"))
+    return profile_of(call, call.args[0])
+
+
+def redraw(call: Call, arg: str) -> Reply:
+    """The profile of the person ``arg`` (a user id) drawn again after a click."""
+    if not _USER_ID_RE.fullmatch(arg):
+        return Reply(call.t("usage.profile"))
+    return profile_of(call, mention(arg))
+
+
+def profile_of(call: Call, word: str) -> Reply:
+    m = USER_REF.match(word)
+    if m and m.group(1) == call.asker.user_id:
+        user_id = m.group(1)
+        person = people(call, [user_id], lookups.PROFILE_MAX_AGE).get(user_id)
+        return _profile(call, user_id, person)
+    resolved = resolve_targets(call, [word], checking_people=True)
+    if resolved.problems:
+        return Reply("\n".join(resolved.problems))
+    found = [t for t in resolved.targets if t.kind == "person"]
+    if not found:
+        return Reply(call.t("usage.profile"))
+    user_id = found[0].value
+    # resolve_targets just fetched (and cached) this profile.
+    person = people(call, [user_id], lookups.PROFILE_MAX_AGE).get(user_id)
+    return _profile(call, user_id, person)
+
+
+def _profile(call: Call, user_id: str, person: Person | None) -> Reply:
+    me = call.asker.user_id
+    seen = profile(
+        session=call.session,
+        team_id=call.asker.team_id,
+        user_id=user_id,
+        viewer_id=me,
+        recent=MAX_RECENT_POSTS,
+    )
+    lines = [f"*{named(user_id, title_of(person))}*"]
+    if seen.top_tags:
+        tags = ", ".join(f"{tag(name)} ({n})" for name, n in seen.top_tags)
+        lines.append(call.t("profile.tags", tags=tags))
+    else:
+        lines.append(call.t("profile.no_tags"))
+    lines.append(call.t("profile.counts", followers=seen.followers, following=seen.following))
+    buttons: list[Button] = []
+    value = f"person:{user_id}"
+    if user_id == me:
+        lines.append(call.t("profile.you"))
+    else:
+        if seen.mutual:
+            mutual = join([mention(uid) for uid in seen.mutual], call.asker.lang)
+            lines.append(call.t("profile.mutual", people=mutual))
+        if Target("person", user_id) in follows(call):
+            buttons.append(Button(UNFOLLOW_ACTION, call.t("discovery.button.unfollow"), value))
+        else:
+            buttons.append(Button(FOLLOW_ACTION, call.t("discovery.button.follow"), value))
+        buttons.append(Button(MUTE_ACTION, call.t("discovery.button.mute"), value))
+    posts = seen.recent[:MAX_RECENT_POSTS]
+    items = [Item(call.t("profile.recent" if posts else "profile.no_posts"))]
+    links = _permalinks(call, posts)
+    for post in posts:
+        body = quiet(excerpt(post.text, POST_EXCERPT))
+        where = [f"<#{post.channel_id}>"]
+        link = links.get((post.channel_id, post.ts))
+        if link and _PERMALINK_RE.fullmatch(link):
+            where.append(f"<{link}|{call.t('profile.open')}>")
+        items.append(Item("\n".join(filter(None, [body, SEPARATOR.join(where)]))))
+    return answer("profile", user_id, head="\n".join(lines), items=items, head_buttons=buttons)
+
+
+def _permalinks(call: Call, posts: Sequence[Post]) -> dict[tuple[str, str], str]:
+    """Permalinks for ``posts``: cached ones, the rest asked of Slack (and then cached)."""
+    wanted = [(post.channel_id, post.ts) for post in posts]
+    team_id = call.asker.team_id
+    links = cached_permalinks(session=call.session, team_id=team_id, messages=wanted)
+    fetched: dict[tuple[str, str], str] = {}
+    for channel, ts in wanted:
+        if (channel, ts) in links:
+            continue
+        try:
+            answered = call.client.chat_getPermalink(channel=channel, message_ts=ts)
+        except (SlackClientError, OSError) as exc:
+            # The profile is still worth showing without the link.
+            log.info("chat.getPermalink failed for %s/%s: %s", channel, ts, exc)
+            continue
+        link = answered.get("permalink")
+        if isinstance(link, str) and link:
+            fetched[(channel, ts)] = link
+    remember_permalinks(session=call.session, team_id=team_id, links=fetched)
+    return links | fetched
