@@ -16,6 +16,7 @@ from sqlalchemy.sql.dml import Insert
 
 from storage import sqlite_ingest
 from storage.models import Base
+from telemetry.metrics import DATABASE_ERRORS
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 T = TypeVar("T")
@@ -69,8 +70,14 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             read = conn.get_execution_options().get(READ_ONLY, False)
             conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
-        return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    event.listen(engine, "handle_error", _count_error)
+    return engine
+
+
+def _count_error(context: Any) -> None:
+    DATABASE_ERRORS.labels(type(context.original_exception).__name__).inc()
 
 
 READ_ONLY = "kring_read_only"
