@@ -359,6 +359,11 @@ def check_mode(client: WebClient, settings: Settings, manifest: Manifest) -> str
     if settings.socket_mode:
         require_app_token(client, settings)
         return "Socket Mode, as the manifest says; SLACK_APP_TOKEN opens a connection"
+    if not settings.slack_signing_secret:
+        raise Failure(
+            "HTTP mode needs SLACK_SIGNING_SECRET to verify Slack's requests: copy the Signing "
+            "Secret from your Slack app's Basic Information page into .env"
+        )
     return (
         "HTTP mode, as the manifest says: Slack must reach /slack/events on PORT; the "
         "signing secret is set"

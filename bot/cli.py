@@ -51,11 +51,6 @@ def cmd_run(_: argparse.Namespace, settings: Settings) -> int:
     from storage.db import ping
     from telemetry.server import MetricsServer
 
-    if not settings.socket_mode and check.manifest_expects_socket_mode():
-        log.warning(
-            "HTTP mode, but manifest.yml turns Socket Mode on: Slack will send nothing here. "
-            "Set SLACK_APP_TOKEN, or turn Socket Mode off in the app (`kring check` tells more)"
-        )
     # Ports first, then the database and Slack: each fails in one line before anything starts.
     if not settings.socket_mode:
         check.require_free_port(settings.host, settings.port, "PORT")
@@ -63,6 +58,11 @@ def cmd_run(_: argparse.Namespace, settings: Settings) -> int:
         check.require_free_port(settings.host, settings.metrics_port, "METRICS_PORT")
     check.open_database(settings.database_url, create=True).dispose()
     check.require_bot_token(build_client(settings), settings)
+    if not settings.socket_mode and check.manifest_expects_socket_mode():
+        log.warning(
+            "HTTP mode, but manifest.yml turns Socket Mode on: Slack will send nothing here. "
+            "Set SLACK_APP_TOKEN, or turn Socket Mode off in the app (`kring check` tells more)"
+        )
     kring = build(settings)
     metrics: MetricsServer | None = None
     try:
