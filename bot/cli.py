@@ -1,5 +1,5 @@
 """The `kring` command line: `kring run`, `kring check`, `kring db upgrade`,
-`kring digest run|preview`, `kring demo`.
+`kring digest run|preview`, `kring maintenance`, `kring demo`.
 
 Every command fails in one line on stderr: exit code 2 for a missing or malformed setting
 (or a mistyped command), 1 when something Kring depends on is unreachable or refuses. The
@@ -194,6 +194,30 @@ def cmd_db_upgrade(_: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_maintenance(_: argparse.Namespace, settings: Settings) -> int:
+    from datetime import timedelta
+
+    from bot import check
+    from storage.db import make_sessions, upgrade
+    from storage.retention import purge
+
+    engine = check.open_database(settings.database_url, create=False)
+    try:
+        upgrade(engine)
+        now = datetime.now(UTC)
+        with make_sessions(engine).begin() as session:
+            purged = purge(
+                session=session, before=now - timedelta(days=settings.retention_days), now=now
+            )
+    finally:
+        engine.dispose()
+    print(
+        f"kring: deleted what is older than {settings.retention_days} days: "
+        f"posts {purged.posts}, event ids {purged.events}"
+    )
+    return 0
+
+
 def _when(raw: str | None) -> datetime:
     if not raw:
         return datetime.now(UTC)
@@ -362,6 +386,17 @@ def parser() -> argparse.ArgumentParser:
         help="bring the schema up to date (kring run does it too when it starts)",
     )
     db_up.set_defaults(func=cmd_db_upgrade)
+
+    maintenance = command(
+        sub,
+        "maintenance",
+        config.MAINTENANCE,
+        help="delete what is older than KRING_RETENTION_DAYS (kring run does it daily)",
+        description="Delete posts older than KRING_RETENTION_DAYS (with their tags, mentions "
+        "and reactions) and event ids Slack can no longer retry. `kring run` does this once a "
+        "day; run it from cron when every instance has KRING_SCHEDULER=off.",
+    )
+    maintenance.set_defaults(func=cmd_maintenance)
 
     digest = sub.add_parser("digest", help="digests: `kring digest run`, `kring digest preview`")
     digest.set_defaults(func=None, help_of=digest)

@@ -23,8 +23,9 @@ CHECK = "check"
 DIGEST_RUN = "digest run"
 DIGEST_PREVIEW = "digest preview"
 DB_UPGRADE = "db upgrade"
+MAINTENANCE = "maintenance"
 DEMO = "demo"
-COMMANDS = (RUN, CHECK, DIGEST_RUN, DIGEST_PREVIEW, DB_UPGRADE, DEMO)
+COMMANDS = (RUN, CHECK, DIGEST_RUN, DIGEST_PREVIEW, DB_UPGRADE, MAINTENANCE, DEMO)
 
 
 class SettingsError(ValueError):
@@ -43,7 +44,7 @@ class Setting:
 
 _EVERY = frozenset(COMMANDS)
 _SLACK = frozenset({RUN, CHECK, DIGEST_RUN})
-_DATABASE = frozenset({RUN, CHECK, DIGEST_RUN, DIGEST_PREVIEW, DB_UPGRADE})
+_DATABASE = frozenset({RUN, CHECK, DIGEST_RUN, DIGEST_PREVIEW, DB_UPGRADE, MAINTENANCE})
 
 SETTINGS: tuple[Setting, ...] = (
     Setting(
@@ -103,7 +104,9 @@ SETTINGS: tuple[Setting, ...] = (
         "off runs no digest scheduler in this process (web-only replicas)",
         frozenset({RUN}),
     ),
-    Setting("KRING_RETENTION_DAYS", "365", "how many days posts are kept", frozenset({RUN})),
+    Setting(
+        "KRING_RETENTION_DAYS", "365", "how many days posts are kept", frozenset({RUN, MAINTENANCE})
+    ),
     Setting(
         "KRING_ENV_FILE",
         ".env",

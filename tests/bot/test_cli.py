@@ -18,6 +18,8 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot import settings
+from storage.db import make_engine, make_sessions
+from storage.posts import NewPost, record_post
 from tests.databases import SKIP_PG, pg_base_url
 from tests.e2e.harness import BOT_TOKEN, SIGNING_SECRET
 from tests.slack_standin import SlackToApp, StandinSlack
@@ -202,6 +204,7 @@ EVERY_DATABASE_COMMAND = [
     ["digest", "run"],
     ["digest", "preview", "U0ANN"],
     ["db", "upgrade"],
+    ["maintenance"],
 ]
 
 
@@ -225,7 +228,9 @@ def test_a_database_that_refuses_kring_is_one_line(tmp_path: Path) -> None:
     assert "kring_no_such_database" in line and "does not exist" in line
 
 
-@pytest.mark.parametrize("argv", [["digest", "run"], ["digest", "preview", "U0ANN"]])
+@pytest.mark.parametrize(
+    "argv", [["digest", "run"], ["digest", "preview", "U0ANN"], ["maintenance"]]
+)
 def test_a_mistyped_sqlite_path_is_not_created_but_named(tmp_path: Path, argv: list[str]) -> None:
     missing = tmp_path / "typo.db"
     line = one_line(kring(tmp_path, *argv, DATABASE_URL=f"sqlite:///{missing}", **SLACK_ENV), 1)
@@ -312,6 +317,25 @@ def test_digest_run_asks_for_no_signing_secret(tmp_path: Path, standin: StandinS
     )
     assert done.returncode == 0, done.stderr
     assert "digest pass at" in done.stdout and "0 due" in done.stdout
+
+
+def test_maintenance_deletes_what_is_past_retention(tmp_path: Path) -> None:
+    upgraded(tmp_path)
+    engine = make_engine(f"sqlite:///{tmp_path / 'kring.db'}")
+    now = time.time()
+    with make_sessions(engine).begin() as session:
+        for days_ago, ts_suffix in ((40, "000001"), (10, "000002")):
+            ts = f"{now - days_ago * 86400:.0f}.{ts_suffix}"
+            record_post(session=session, post=NewPost("T0001", "C0GENERAL", ts, "U0ANN", "hi"))
+    engine.dispose()
+    done = kring(
+        tmp_path,
+        "maintenance",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'kring.db'}",
+        KRING_RETENTION_DAYS="30",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "older than 30 days: posts 1," in done.stdout
 
 
 def upgraded(tmp_path: Path) -> None:
