@@ -287,8 +287,10 @@ class Line:
     skipped: bool = False
 
     def __str__(self) -> str:
+        from bot.logs import one_line
+
         mark = "skip" if self.skipped else "ok  " if self.ok else "FAIL"
-        return f"{mark}  {self.name}: {self.text}"
+        return f"{mark}  {self.name}: {one_line(self.text)}"
 
 
 def _probe(name: str, probe: Callable[[], str]) -> Line:

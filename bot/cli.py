@@ -18,20 +18,28 @@ import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from types import FrameType
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from bot import settings as config
 from bot.settings import Settings, SettingsError, load_settings, settings_help
 
+if TYPE_CHECKING:
+    from bot.app import Kring
+    from bot.web import HttpServer
+
 log = logging.getLogger("kring")
+T = TypeVar("T")
 
 EXIT_FAILURE = 1
 EXIT_CONFIG = 2
 EXIT_INTERRUPTED = 130
 
 
-def _fail(message: str, code: int = EXIT_CONFIG) -> int:
-    print(f"kring: {message}", file=sys.stderr)
+def _fail(message: str, code: int = EXIT_CONFIG, secrets: Sequence[str] = ()) -> int:
+    """Say what failed in one line on stderr (tokens and secrets hidden); return ``code``."""
+    from bot.logs import RedactingFilter, one_line
+
+    print(f"kring: {one_line(RedactingFilter(secrets).redact(message))}", file=sys.stderr)
     return code
 
 
@@ -106,7 +114,7 @@ def cmd_run(_: argparse.Namespace, settings: Settings) -> int:
         kring.close()
 
 
-def _listen(make: Callable[[], Any], settings: Settings, setting: str) -> Any:
+def _listen(make: Callable[[], T], settings: Settings, setting: str) -> T:
     """Bind a server; a port taken since the probe still ends in one line."""
     from bot import check
 
@@ -117,7 +125,7 @@ def _listen(make: Callable[[], Any], settings: Settings, setting: str) -> Any:
         raise check.Failure(check.port_failure(exc, settings.host, port, setting)) from None
 
 
-def _socket_mode(kring: Any, start_scheduler: Callable[[], None]) -> int:
+def _socket_mode(kring: Kring, start_scheduler: Callable[[], None]) -> int:
     """Connect first (a refused app token ends in one line), then start the scheduler, then
     serve until SIGTERM or SIGINT."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
@@ -156,7 +164,7 @@ def _socket_mode(kring: Any, start_scheduler: Callable[[], None]) -> int:
     return 0
 
 
-def _serve(kring: Any, server: Any) -> int:
+def _serve(kring: Kring, server: HttpServer) -> int:
     def _on_signal(signum: int, frame: FrameType | None) -> None:
         log.info("Stopping: finishing requests and digest sends in flight")
         kring.stopping.set()
@@ -472,12 +480,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         return _fail(str(exc))
     except Failure as exc:
-        return _fail(str(exc), EXIT_FAILURE)
+        return _fail(str(exc), EXIT_FAILURE, settings.secrets if settings else ())
     except KeyboardInterrupt:
         return _fail("interrupted", EXIT_INTERRUPTED)
     except Exception as exc:
         log.debug("kring %s failed", command, exc_info=exc)
-        return _fail(describe(exc, settings), EXIT_FAILURE)
+        return _fail(describe(exc, settings), EXIT_FAILURE, settings.secrets if settings else ())
     return code
 
 
