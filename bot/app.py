@@ -26,6 +26,7 @@ from bot.settings import Settings
 from handlers.deps import Deps, utc_now
 from storage.db import make_engine, make_sessions, upgrade
 from storage.writer import PostWriter
+from telemetry.slack import MeteredApp, RateLimitCounter
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,7 @@ def build_client(settings: Settings, *, timeout: int = 10) -> WebClient:
         base_url=settings.slack_api_url,
         timeout=timeout,
         retry_handlers=[
+            RateLimitCounter(),
             ConnectionErrorRetryHandler(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=3),
             ServerErrorRetryHandler(max_retry_count=2),
@@ -46,7 +48,7 @@ def build_client(settings: Settings, *, timeout: int = 10) -> WebClient:
 
 def build_bolt(settings: Settings, client: WebClient, deps: Deps) -> App:
     """The Bolt app with every listener registered."""
-    app = App(
+    app = MeteredApp(
         client=client,
         signing_secret=settings.slack_signing_secret,
         # Listeners write before Slack hears 200, so an event whose write fails is retried.

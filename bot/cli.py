@@ -1,5 +1,10 @@
-"""The `kring` command line: `kring run`, `kring db upgrade`, `kring digest run|preview`,
-`kring demo`."""
+"""The `kring` command line: `kring run`, `kring check`, `kring db upgrade`,
+`kring digest run|preview`, `kring maintenance run`, `kring demo`.
+
+Every command fails in one line on stderr: exit code 2 for a missing or malformed setting
+(or a mistyped command), 1 when something Kring depends on is unreachable or refuses. The
+probes run before anything starts, so a failed start leaves nothing half-running.
+"""
 
 from __future__ import annotations
 
@@ -8,105 +13,224 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Sequence
+import textwrap
+import threading
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from types import FrameType
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from bot.settings import SettingsError, database_url_from, load_settings
+from bot import settings as config
+from bot.settings import Settings, SettingsError, load_settings, settings_help
+
+if TYPE_CHECKING:
+    from bot.app import Kring
+    from bot.web import HttpServer
 
 log = logging.getLogger("kring")
+T = TypeVar("T")
 
+EXIT_FAILURE = 1
 EXIT_CONFIG = 2
+EXIT_INTERRUPTED = 130
 
 
-def _fail(message: str, code: int = EXIT_CONFIG) -> int:
-    print(f"kring: {message}", file=sys.stderr)
+def _fail(message: str, code: int = EXIT_CONFIG, secrets: Sequence[str] = ()) -> int:
+    """Say what failed in one line on stderr (tokens and secrets hidden); return ``code``."""
+    from bot.logs import RedactingFilter, one_line
+
+    print(f"kring: {one_line(RedactingFilter(secrets).redact(message))}", file=sys.stderr)
     return code
 
 
-def cmd_run(_: argparse.Namespace) -> int:
+def _start(command: str) -> Settings:
+    """The settings ``command`` uses, and logging set up from them."""
     from bot import logs
-    from bot.app import build
+
+    settings = load_settings(os.environ, command=command)
+    logs.configure(settings.log_level, secrets=settings.secrets, fmt=settings.log_format)
+    return settings
+
+
+def cmd_run(_: argparse.Namespace, settings: Settings) -> int:
+    from bot import check
+    from bot.app import build, build_client
     from bot.web import HttpServer, make_wsgi
+    from storage.db import ping
+    from telemetry.server import MetricsServer
 
-    settings = load_settings(os.environ)
-    logs.configure(
-        settings.log_level,
-        secrets=[
-            settings.slack_bot_token,
-            settings.slack_signing_secret,
-            settings.slack_app_token or "",
-        ],
-    )
-    try:
-        kring = build(settings)
-    except Exception as exc:  # a wrong token or unreachable Slack/database must read as one line
-        return _fail(
-            f"could not start: {logs.RedactingFilter([settings.slack_bot_token]).redact(str(exc))}",
-            1,
+    # Ports first, then the database and Slack: each fails in one line before anything starts.
+    if not settings.socket_mode:
+        check.require_free_port(settings.host, settings.port, "PORT")
+    if settings.metrics_port is not None:
+        check.require_free_port(settings.host, settings.metrics_port, "METRICS_PORT")
+    check.open_database(settings.database_url, create=True).dispose()
+    check.require_bot_token(build_client(settings), settings)
+    if not settings.socket_mode and check.manifest_expects_socket_mode():
+        log.warning(
+            "HTTP mode, but manifest.yml turns Socket Mode on: Slack will send nothing here. "
+            "Set SLACK_APP_TOKEN, or turn Socket Mode off in the app (`kring check` tells more)"
         )
-    log.info("Kring starting (%s)", settings)
-    if settings.scheduler:
-        from bot.scheduler import build_scheduler
-
-        kring.scheduler = build_scheduler(kring)
-        kring.scheduler.start()
-        log.info("Scheduler on: a digest pass every minute")
+    kring = build(settings)
+    metrics: MetricsServer | None = None
     try:
-        if settings.socket_mode:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-            from slack_sdk.errors import SlackApiError
+        if settings.metrics_port is not None:
 
-            assert settings.slack_app_token is not None
-            handler = SocketModeHandler(kring.app, settings.slack_app_token)
-            signal.signal(signal.SIGTERM, _raise_exit)
-            log.info("Socket Mode: connecting to Slack")
-            try:
-                handler.start()
-            except (KeyboardInterrupt, SystemExit):
-                handler.close()
-            except SlackApiError as exc:  # apps.connections.open refused the app token
-                handler.close()
-                return _fail(
-                    f"could not open a Socket Mode connection: Slack answered "
-                    f"{exc.response.get('error')!r}. SLACK_APP_TOKEN must be an app-level token "
-                    "(xapp-…) of this app with the connections:write scope.",
-                    1,
-                )
-            return 0
-        server = HttpServer(
-            make_wsgi(kring.app, kring.engine, writer=kring.deps.writer), port=settings.port
-        )
+            def healthy() -> bool:
+                return ping(kring.engine)
 
-        def _on_signal(signum: int, frame: FrameType | None) -> None:
-            log.info("Stopping: finishing requests and digest sends in flight")
-            kring.stopping.set()
-            server.stop()
+            metrics = _listen(
+                lambda: MetricsServer(settings.host, settings.metrics_port or 0, healthy),
+                settings,
+                "METRICS_PORT",
+            )
+            metrics.start()
+            log.info("Metrics: /metrics and /healthz on port %d", metrics.port)
+        server: HttpServer | None = None
+        if not settings.socket_mode:
+            wsgi = make_wsgi(kring.app, kring.engine, writer=kring.deps.writer)
+            server = _listen(
+                lambda: HttpServer(wsgi, host=settings.host, port=settings.port),
+                settings,
+                "PORT",
+            )
+        log.info("Kring starting (%s)", settings)
 
-        signal.signal(signal.SIGTERM, _on_signal)
-        signal.signal(signal.SIGINT, _on_signal)
-        log.info("HTTP mode: listening on port %d at /slack/events", server.port)
-        server.serve()
-        log.info("Stopped")
-        return 0
+        def start_scheduler() -> None:
+            if settings.scheduler:
+                from bot.scheduler import build_scheduler
+
+                kring.scheduler = build_scheduler(kring)
+                kring.scheduler.start()
+                log.info("Scheduler on: a digest pass every minute")
+
+        if server is None:
+            return _socket_mode(kring, start_scheduler)
+        start_scheduler()
+        return _serve(kring, server)
     finally:
+        if metrics is not None:
+            metrics.stop()
         kring.close()
 
 
-def _raise_exit(signum: int, frame: FrameType | None) -> None:
-    raise SystemExit(0)
+def _listen(make: Callable[[], T], settings: Settings, setting: str) -> T:
+    """Bind a server; a port taken since the probe still ends in one line."""
+    from bot import check
+
+    try:
+        return make()
+    except OSError as exc:
+        port = settings.port if setting == "PORT" else settings.metrics_port or 0
+        raise check.Failure(check.port_failure(exc, settings.host, port, setting)) from None
 
 
-def cmd_db_upgrade(_: argparse.Namespace) -> int:
-    from storage.db import make_engine, upgrade
+def _socket_mode(kring: Kring, start_scheduler: Callable[[], None]) -> int:
+    """Connect first (a refused app token ends in one line), then start the scheduler, then
+    serve until SIGTERM or SIGINT."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.errors import SlackApiError
 
-    engine = make_engine(database_url_from(os.environ))
+    assert kring.settings.slack_app_token is not None
+    handler = SocketModeHandler(kring.app, kring.settings.slack_app_token)
+    log.info("Socket Mode: connecting to Slack")
+    try:
+        handler.connect()
+    except SlackApiError as exc:  # apps.connections.open refused the app token
+        handler.close()
+        return _fail(
+            f"could not open a Socket Mode connection: Slack answered "
+            f"{exc.response.get('error')!r}. SLACK_APP_TOKEN must be an app-level token "
+            "(xapp-…) of this app with the connections:write scope.",
+            EXIT_FAILURE,
+        )
+    stop = threading.Event()
+
+    def _on_signal(signum: int, frame: FrameType | None) -> None:
+        log.info("Stopping: finishing digest sends in flight")
+        kring.stopping.set()
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    try:
+        start_scheduler()
+        log.info("Socket Mode: connected; Kring is running")
+        while not stop.wait(1):
+            pass
+    finally:
+        handler.close()
+    log.info("Stopped")
+    return 0
+
+
+def _serve(kring: Kring, server: HttpServer) -> int:
+    def _on_signal(signum: int, frame: FrameType | None) -> None:
+        log.info("Stopping: finishing requests and digest sends in flight")
+        kring.stopping.set()
+        server.stop()
+
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    log.info(
+        "HTTP mode: listening on %s port %d at /slack/events", kring.settings.host, server.port
+    )
+    server.serve()
+    log.info("Stopped")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import check
+    from bot.app import build_client
+
+    lines = check.run_checks(settings, build_client(settings), check.find_manifest(args.manifest))
+    print(check.report(lines))
+    return EXIT_FAILURE if any(not line.ok for line in lines) else 0
+
+
+def cmd_db_upgrade(_: argparse.Namespace, settings: Settings) -> int:
+    from bot import check
+    from storage.db import upgrade
+
+    engine = check.open_database(settings.database_url, create=True)
     try:
         upgrade(engine)
     finally:
         engine.dispose()
     print("kring: database is up to date")
     return 0
+
+
+def cmd_maintenance_run(_: argparse.Namespace, settings: Settings) -> int:
+    from bot import check
+    from bot.app import build_client
+    from bot.maintenance import run_maintenance
+    from storage.db import make_sessions, upgrade
+
+    engine = check.open_database(settings.database_url, create=False)
+    try:
+        client = build_client(settings)
+        check.require_bot_token(client, settings)
+        upgrade(engine)
+        report = run_maintenance(
+            sessions=make_sessions(engine),
+            client=client,
+            retention_days=settings.retention_days,
+            now=datetime.now(UTC),
+        )
+    finally:
+        engine.dispose()
+    purged, audit = report.purged, report.audit
+    print(
+        f"kring: retention deleted {purged.posts} posts older than {settings.retention_days} "
+        f"days and {purged.permalinks} cached permalinks; channel audit: {audit.checked} "
+        f"channels checked, {audit.closed} gone ({audit.posts} posts deleted)"
+        + (f", {audit.unchecked} not answered (tried again next run)" if audit.unchecked else "")
+    )
+    if audit.error:
+        return _fail(f"the channel audit could not run: {audit.error}", EXIT_FAILURE)
+    return EXIT_FAILURE if audit.unchecked else 0
 
 
 def _when(raw: str | None) -> datetime:
@@ -121,82 +245,59 @@ def _when(raw: str | None) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def cmd_digest_run(args: argparse.Namespace) -> int:
-    from bot import logs
-    from bot.app import build
+def cmd_digest_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import check
+    from bot.app import build_client
     from digests.deliver import run_pass
+    from storage.db import make_sessions, upgrade
 
-    settings = load_settings(os.environ)
-    logs.configure(
-        settings.log_level, secrets=[settings.slack_bot_token, settings.slack_signing_secret]
-    )
     now = _when(args.now)
-    kring = build(settings)
+    if args.per_second is not None and args.per_second < 0:
+        raise SettingsError(f"--per-second must be 0 (no limit) or more, got {args.per_second}")
+    engine = check.open_database(settings.database_url, create=False)
     try:
+        client = build_client(settings)
+        check.require_bot_token(client, settings)
+        upgrade(engine)
         report = run_pass(
-            sessions=kring.deps.sessions, client=kring.client, now=now, per_second=args.per_second
+            sessions=make_sessions(engine),
+            client=client,
+            now=now,
+            per_second=args.per_second or None,
+            team_ids=[args.team] if args.team else None,
         )
     finally:
-        kring.close()
+        engine.dispose()
     print(
         f"kring: digest pass at {now.isoformat()}: {report.due} due, {report.claimed} claimed, "
         f"{report.sent} sent, {report.empty} empty, {report.failed} failed, "
         f"{report.inactive} inactive"
     )
-    return 1 if report.failed else 0
+    return EXIT_FAILURE if report.failed else 0
 
 
-def cmd_digest_preview(args: argparse.Namespace) -> int:
+def cmd_digest_preview(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import check
     from digests.preview import preview
-    from storage.db import make_engine, make_sessions, upgrade
+    from storage.db import make_sessions, upgrade
 
-    engine = make_engine(database_url_from(os.environ))
+    now = _when(args.now)
+    engine = check.open_database(settings.database_url, create=False)
     try:
         upgrade(engine)
         output = preview(
             sessions=make_sessions(engine),
             user_id=args.user_id,
             team_id=args.team,
-            now=_when(args.now),
+            now=now,
             as_json=args.json,
         )
     finally:
         engine.dispose()
     if output is None:
-        return _fail(f"no one with user id {args.user_id} is known to Kring", 1)
+        return _fail(f"no one with user id {args.user_id} is known to Kring", EXIT_FAILURE)
     print(output)
     return 0
-
-
-def cmd_maintenance_run(_: argparse.Namespace) -> int:
-    from bot import logs
-    from bot.app import build
-    from bot.maintenance import run_maintenance
-
-    settings = load_settings(os.environ)
-    logs.configure(
-        settings.log_level, secrets=[settings.slack_bot_token, settings.slack_signing_secret]
-    )
-    kring = build(settings)
-    try:
-        report = run_maintenance(
-            sessions=kring.deps.sessions,
-            client=kring.client,
-            retention_days=settings.retention_days,
-            now=kring.deps.clock(),
-        )
-    finally:
-        kring.close()
-    purged, audit = report.purged, report.audit
-    print(
-        f"kring: retention deleted {purged.posts} posts older than {settings.retention_days} "
-        f"days and {purged.permalinks} cached permalinks; channel audit: {audit.checked} "
-        f"channels checked, {audit.closed} gone ({audit.posts} posts deleted)"
-        + (f", {audit.unchecked} not answered (tried again next run)" if audit.unchecked else "")
-    )
-    if audit.error:
-        return _fail(f"the channel audit could not run: {audit.error}", 1)
-    return 1 if audit.unchecked else 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -216,41 +317,157 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a mistyped command in one line (and how to get help)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_CONFIG, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("kring")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+DESCRIPTION = """\
+Kring, your organisation's Slack as its internal social network.
+
+Settings come from the environment and from the file KRING_ENV_FILE names (default .env in the
+working directory); the environment wins. `kring COMMAND --help` lists the settings a command
+reads. Exit codes: 0 done, 1 something failed (one line says what and what to do), 2 a setting
+or an argument is wrong."""
+
+
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="kring", description="Kring, the Slack social network")
-    sub = top.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="start Kring (HTTP mode, or Socket Mode with SLACK_APP_TOKEN)")
+    def command(parent: Any, name: str, key: str, **kwargs: Any) -> argparse.ArgumentParser:
+        if "description" in kwargs:
+            kwargs["description"] = textwrap.fill(kwargs["description"], 88)
+        sub: argparse.ArgumentParser = parent.add_parser(
+            name,
+            epilog=settings_help(key),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            **kwargs,
+        )
+        return sub
+
+    top = _Parser(
+        prog="kring",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    top.add_argument("--version", action="version", version=f"kring {_version()}")
+    top.set_defaults(func=None, help_of=top)
+    sub = top.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    run = command(
+        sub,
+        "run",
+        config.RUN,
+        help="start Kring (Socket Mode with SLACK_APP_TOKEN, else HTTP mode on PORT)",
+        description="Start Kring: Socket Mode when SLACK_APP_TOKEN is set, else HTTP mode "
+        "serving /slack/events and /healthz on HOST:PORT. The schema is brought up to date, "
+        "and unless KRING_SCHEDULER=off a digest pass runs every minute.",
+    )
     run.set_defaults(func=cmd_run)
-    db = sub.add_parser("db", help="database maintenance")
-    db_sub = db.add_subparsers(dest="db_command", required=True)
-    db_up = db_sub.add_parser("upgrade", help="bring the schema up to date")
+
+    check = command(
+        sub,
+        "check",
+        config.CHECK,
+        help="check the tokens, scopes, mode and database before going live",
+        description="Check what Kring needs, one line each (ok or FAIL, and the fix): the "
+        "database reachable and migrated, the bot token (auth.test), the scopes Slack granted "
+        "against those manifest.yml asks for, and Socket Mode vs HTTP mode against the app "
+        "token. Exit code 1 when any check fails.",
+    )
+    check.add_argument(
+        "--manifest",
+        metavar="PATH",
+        help="the app manifest to compare with (default: manifest.yml here, else Kring's own)",
+    )
+    check.set_defaults(func=cmd_check)
+
+    db = sub.add_parser("db", help="database maintenance: `kring db upgrade`")
+    db.set_defaults(func=None, help_of=db)
+    db_sub = db.add_subparsers(dest="db_command", metavar="COMMAND", parser_class=_Parser)
+    db_up = command(
+        db_sub,
+        "upgrade",
+        config.DB_UPGRADE,
+        help="bring the schema up to date (kring run does it too when it starts)",
+    )
     db_up.set_defaults(func=cmd_db_upgrade)
-    digest = sub.add_parser("digest", help="digests: run a pass, or preview one person's")
-    digest_sub = digest.add_subparsers(dest="digest_command", required=True)
-    run_once = digest_sub.add_parser(
-        "run", help="run one digest pass now (for cron or catching up)"
+
+    maintenance = sub.add_parser(
+        "maintenance", help="retention and the channel audit: `kring maintenance run`"
+    )
+    maintenance.set_defaults(func=None, help_of=maintenance)
+    maintenance_sub = maintenance.add_subparsers(
+        dest="maintenance_command", metavar="COMMAND", parser_class=_Parser
+    )
+    maintenance_run = command(
+        maintenance_sub,
+        "run",
+        config.MAINTENANCE,
+        help="retention and the channel audit (kring run does it daily)",
+        description="Delete posts older than KRING_RETENTION_DAYS (with their tags, mentions, "
+        "reactions and cached permalinks) and event ids Slack can no longer retry, then ask "
+        "Slack about every channel that holds posts and delete the posts of those Kring can no "
+        "longer see (deleted, made private, Kring removed). `kring run` does this once a day; "
+        "run it from cron when every instance has KRING_SCHEDULER=off. Exit code 1 when some "
+        "channel could not be checked (it is tried again next run).",
+    )
+    maintenance_run.set_defaults(func=cmd_maintenance_run)
+
+    digest = sub.add_parser("digest", help="digests: `kring digest run`, `kring digest preview`")
+    digest.set_defaults(func=None, help_of=digest)
+    digest_sub = digest.add_subparsers(
+        dest="digest_command", metavar="COMMAND", parser_class=_Parser
+    )
+    run_once = command(
+        digest_sub,
+        "run",
+        config.DIGEST_RUN,
+        help="run one digest pass now (for cron, or catching up)",
+        description="Send every digest that is due now (each person's at their own local "
+        "time) and record it; safe beside running instances and other passes.",
     )
     run_once.add_argument("--now", help="act as if the clock read this ISO-8601 time")
     run_once.add_argument(
-        "--per-second", type=float, default=5.0, help="at most this many DMs a second (default 5)"
+        "--per-second",
+        type=float,
+        default=5.0,
+        help="send at most this many DMs a second (default 5; 0 for no limit)",
+    )
+    run_once.add_argument(
+        "--team", help="only this Slack team id (when the database holds several workspaces)"
     )
     run_once.set_defaults(func=cmd_digest_run)
-    show = digest_sub.add_parser("preview", help="print a person's digest without sending it")
+
+    show = command(
+        digest_sub,
+        "preview",
+        config.DIGEST_PREVIEW,
+        help="print a person's digest without sending it",
+        description="Print the digest a person would get now, as text or Block Kit JSON, "
+        "without sending, claiming or recording anything, and without calling Slack.",
+    )
     show.add_argument("user_id", help="the Slack user id, e.g. U012ABCDEF")
-    show.add_argument("--team", help="the Slack team id (needed when Kring serves several)")
+    show.add_argument(
+        "--team", help="the Slack team id, when the database holds several workspaces"
+    )
     show.add_argument("--now", help="act as if the clock read this ISO-8601 time")
     show.add_argument("--json", action="store_true", help="print the Block Kit JSON instead")
     show.set_defaults(func=cmd_digest_preview)
-    maintenance = sub.add_parser("maintenance", help="retention and the channel audit")
-    maintenance_sub = maintenance.add_subparsers(dest="maintenance_command", required=True)
-    maintenance_run = maintenance_sub.add_parser(
-        "run",
-        help="delete what is older than KRING_RETENTION_DAYS and the posts of channels Kring "
-        "can no longer see (daily, for cron when KRING_SCHEDULER=off)",
-    )
-    maintenance_run.set_defaults(func=cmd_maintenance_run)
-    demo = sub.add_parser(
+
+    demo = command(
+        sub,
         "demo",
+        config.DEMO,
         help="try Kring without Slack: a stand-in workspace, a day of activity, everyone's digest",
     )
     demo.add_argument(
@@ -258,20 +475,42 @@ def parser() -> argparse.ArgumentParser:
         help="run the digest pass at this ISO-8601 time (default: the latest hour when it is "
         "past 10:00 in Amsterdam, London and New York)",
     )
-    demo.set_defaults(func=cmd_demo)
+    demo.set_defaults(func=lambda args, _: cmd_demo(args))
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from dotenv import load_dotenv
 
+    from bot.check import Failure, describe
+
     load_dotenv(os.environ.get("KRING_ENV_FILE", ".env"))
     args = parser().parse_args(argv)
+    if args.func is None:  # `kring`, `kring db` or `kring digest` alone
+        args.help_of.print_help()
+        return 0
+    command = _command_of(args)
+    settings: Settings | None = None
     try:
-        code: int = args.func(args)
+        settings = _start(command)
+        code: int = args.func(args, settings)
     except SettingsError as exc:
         return _fail(str(exc))
+    except Failure as exc:
+        return _fail(str(exc), EXIT_FAILURE, settings.secrets if settings else ())
+    except KeyboardInterrupt:
+        return _fail("interrupted", EXIT_INTERRUPTED)
+    except Exception as exc:
+        log.debug("kring %s failed", command, exc_info=exc)
+        return _fail(describe(exc, settings), EXIT_FAILURE, settings.secrets if settings else ())
     return code
+
+
+def _command_of(args: argparse.Namespace) -> str:
+    for key in ("db_command", "digest_command", "maintenance_command"):
+        if getattr(args, key, None):
+            return f"{args.command} {getattr(args, key)}"
+    return str(args.command)
 
 
 if __name__ == "__main__":

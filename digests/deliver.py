@@ -46,6 +46,7 @@ from storage.digests import (
     today_row,
 )
 from storage.people import get_people
+from telemetry.metrics import DIGEST_PASS_SECONDS, DIGESTS
 from ui.i18n import language_for
 
 log = logging.getLogger(__name__)
@@ -149,6 +150,7 @@ def run_pass(
     When ``stop`` is set (the process is shutting down) sends in flight finish, and every
     digest not yet sent is released, so that a later pass or another instance sends it today.
     """
+    started = time.perf_counter()
     report = PassReport()
     with sessions.begin() as session:
         everyone = readers(session=session, team_ids=team_ids)
@@ -241,6 +243,7 @@ def run_pass(
             report.failed,
             report.inactive,
         )
+    DIGEST_PASS_SECONDS.observe(time.perf_counter() - started)
     return report
 
 
@@ -428,6 +431,16 @@ def _record(sessions: sessionmaker[Session], outcomes: Sequence[Outcome], now: d
                 mark_inactive(session=session, team_id=o.claim.team_id, user_id=o.claim.user_id)
             elif o.status == "failed":
                 log.warning("digest for %s not sent: %s", o.claim.user_id, o.error)
+    for o in outcomes:
+        DIGESTS.labels(_outcome_label(o)).inc()
+
+
+def _outcome_label(o: Outcome) -> str:
+    if o.status == "gave_up" and o.error in INACTIVE_ERRORS:
+        return "inactive"
+    if o.status in ("sent", "empty", "released"):
+        return o.status
+    return "rate_limited" if o.error == "ratelimited" else "failed"
 
 
 def send_now(

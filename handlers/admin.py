@@ -196,6 +196,8 @@ def stats_png(weeks: Sequence[WeekStats], lang: str) -> bytes:
             t("admin.chart.week", lang, start=day(w.start), end=last_day(w)) for w in weeks
         ],
         notes=notes,
+        x_axis=t("admin.chart.x_axis", lang),
+        y_axis=t("admin.chart.y_axis", lang),
     )
     return stats_chart(weeks, text)
 

@@ -37,6 +37,7 @@ from storage.channels import (
 )
 from storage.people import upsert_profile
 from storage.posts import delete_post, edit_post, record_posts, set_reaction
+from telemetry.metrics import EVENTS_RECORDED
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ def handle_message(deps: Deps, *, body: dict[str, Any], client: WebClient) -> No
                 ts=str(event.get("deleted_ts") or ""),
                 now=deps.clock(),
             )
+        EVENTS_RECORDED.labels("message").inc()
         return
     message = event.get("message") if subtype == "message_changed" else event
     if not isinstance(message, dict) or not message.get("ts"):
@@ -78,6 +80,7 @@ def handle_message(deps: Deps, *, body: dict[str, Any], client: WebClient) -> No
                 ts=str(message["ts"]),
                 now=deps.clock(),
             )
+        EVENTS_RECORDED.labels("message").inc()
         return
     if not is_human_message(message):
         return
@@ -102,6 +105,7 @@ def handle_message(deps: Deps, *, body: dict[str, Any], client: WebClient) -> No
     else:
         with deps.sessions.begin() as session:
             record_posts(session=session, posts=[post])
+    EVENTS_RECORDED.labels("message").inc()
 
 
 def handle_reaction(deps: Deps, *, body: dict[str, Any], present: bool) -> None:
@@ -120,6 +124,7 @@ def handle_reaction(deps: Deps, *, body: dict[str, Any], present: bool) -> None:
             name=str(event["reaction"])[:100],
             present=present,
         )
+    EVENTS_RECORDED.labels("reaction_added" if present else "reaction_removed").inc()
 
 
 def handle_user_change(deps: Deps, *, body: dict[str, Any]) -> None:
@@ -134,6 +139,7 @@ def handle_user_change(deps: Deps, *, body: dict[str, Any]) -> None:
             profile=profile_from_user(user),
             now=deps.clock(),
         )
+    EVENTS_RECORDED.labels("user_change").inc()
 
 
 def handle_channel_rename(deps: Deps, *, body: dict[str, Any]) -> None:
@@ -149,6 +155,7 @@ def handle_channel_rename(deps: Deps, *, body: dict[str, Any]) -> None:
             name=str(channel["name"]),
             now=deps.clock(),
         )
+    EVENTS_RECORDED.labels("channel_rename").inc()
 
 
 def close(deps: Deps, *, body: dict[str, Any], channel_id: str | None, reason: str) -> None:

@@ -48,6 +48,18 @@ __all__ = [
 ]
 
 _JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
+# The bot scopes manifest.yml asks for: a fresh stand-in grants them all, as an install does.
+BOT_SCOPES = (
+    "app_mentions:read",
+    "channels:history",
+    "channels:read",
+    "chat:write",
+    "commands",
+    "reactions:read",
+    "users:read",
+    "files:write",
+    "im:write",
+)
 # Slack timestamps are "seconds.microseconds"; a fixed epoch keeps runs reproducible.
 _TS_EPOCH_MICROS = 1_700_000_000 * 1_000_000
 _TZ_LABELS = {
@@ -211,6 +223,8 @@ class StandinSlack:
             "files.getUploadURLExternal": self._files_get_upload_url_external,
             "files.completeUploadExternal": self._files_complete_upload_external,
         }
+        # What Slack lists in the x-oauth-scopes header of each answer to the bot token.
+        self.scopes: list[str] = list(BOT_SCOPES)
         self.add_user(bot_user_id, bot_name, real_name="Kring", is_bot=True)
 
     # -- lifecycle -----------------------------------------------------------------------------
@@ -523,7 +537,13 @@ class StandinSlack:
             except _SlackError as exc:
                 return _json_reply({"ok": False, "error": exc.error})
 
-        return self._answer(method, params, token, arrived, answer)
+        def scoped() -> _Reply:
+            reply = answer()
+            if token and token.startswith("xoxb-"):
+                reply.headers["x-oauth-scopes"] = ",".join(self.scopes)
+            return reply
+
+        return self._answer(method, params, token, arrived, scoped)
 
     def _serve_upload(self, file_id: str, body: bytes, arrived: float) -> _Reply:
         def answer() -> _Reply:

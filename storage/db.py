@@ -9,13 +9,14 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.dml import Insert
 
 from storage import sqlite_ingest
 from storage.models import Base
+from telemetry.metrics import DATABASE_ERRORS
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 T = TypeVar("T")
@@ -69,8 +70,14 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             read = conn.get_execution_options().get(READ_ONLY, False)
             conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
-        return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    event.listen(engine, "handle_error", _count_error)
+    return engine
+
+
+def _count_error(context: Any) -> None:
+    DATABASE_ERRORS.labels(type(context.original_exception).__name__).inc()
 
 
 READ_ONLY = "kring_read_only"
@@ -127,14 +134,39 @@ def chunked(items: Sequence[T], size: int = 500) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of an SQLite URL; None for PostgreSQL and in-memory SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def probe(engine: Engine) -> None:
+    """Ask the database a trivial query; raises whatever the driver raises when it can't answer."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+
+
 def ping(engine: Engine) -> bool:
     """True when the database answers a trivial query."""
     try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        probe(engine)
         return True
     except Exception:
         return False
+
+
+def schema_revisions(engine: Engine) -> tuple[set[str], set[str]]:
+    """The database's Alembic revisions and the newest ones Kring ships."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    url = engine.url.render_as_string(hide_password=False)
+    heads = set(ScriptDirectory.from_config(alembic_config(url)).get_heads())
+    with engine.connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    return current, heads
 
 
 def alembic_config(url: str) -> Any:

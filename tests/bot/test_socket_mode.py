@@ -23,7 +23,15 @@ from websockets.sync.server import Server, ServerConnection, serve
 
 from standin.harness import BOT_TOKEN, SIGNING_SECRET
 from standin.slack import StandinSlack
-from tests.bot.test_cli import KRING, env_for, start_kring_run
+from tests.bot.test_cli import (
+    KRING,
+    env_for,
+    free_port,
+    get,
+    sample,
+    start_kring_run,
+    wait_healthy,
+)
 
 APP_TOKEN = "xapp-1-A0001-1-socketmodetesttoken"
 
@@ -220,3 +228,30 @@ def test_an_app_token_slack_refuses_ends_with_one_clear_line(
     assert "'invalid_auth'" in last and "SLACK_APP_TOKEN" in last
     assert "Traceback" not in done.stderr
     assert APP_TOKEN not in done.stderr
+
+
+def test_socket_mode_serves_health_and_metrics_on_the_metrics_port(
+    tmp_path: Path, standin: StandinSlack, socket_slack: SocketModeSlack
+) -> None:
+    standin.stub("apps.connections.open", {"url": socket_slack.url})
+    metrics_port = free_port()
+    env = socket_mode_env(tmp_path, standin, METRICS_PORT=str(metrics_port), HOST="127.0.0.1")
+    proc = start_kring_run(env, tmp_path)
+    try:
+        socket_slack.wait_connected()
+        socket_slack.ack(socket_slack.send("slash_commands", command("help"), response=True))
+        base = f"http://127.0.0.1:{metrics_port}"
+        wait_healthy(base, proc)
+        status, metrics = get(base + "/metrics")
+        assert status == 200
+        assert sample(metrics, "kring_events_received_total", type="command") == 1
+        assert sample(metrics, "kring_ack_seconds_count", type="command") == 1
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate(timeout=5)
+    assert proc.returncode == 0, stderr
+    # Socket Mode is what the manifest asks for: no warning about the mode.
+    assert "WARNING" not in stderr

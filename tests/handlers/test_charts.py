@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fnmatch
 import io
+import tomllib
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -11,16 +14,23 @@ from PIL import Image
 from handlers.charts import (
     BOTTOM,
     COLORS,
+    FACES,
+    FONT_DIR,
     HEIGHT,
     LEFT,
     PNG_SIGNATURE,
+    PREVIEW_WIDTH,
     RIGHT,
+    SIZES,
     TOP,
     WIDTH,
     ChartText,
-    drawable,
+    coverage,
     nice_top,
+    runs,
     stats_chart,
+    text_image,
+    wrap,
 )
 from storage.stats import WeekStats
 
@@ -104,6 +114,70 @@ def test_the_axis_ends_on_a_round_number(largest: int, top: int, step: int) -> N
     assert top >= largest and top % step == 0
 
 
-def test_text_is_folded_to_what_the_built_in_font_draws() -> None:
-    assert drawable("Één – “zo” … 5€") == 'Een - "zo" ... 5EUR'
-    assert drawable("日本") == "??"
+# No bundled font has this (Supplementary Private Use Area-A): it draws as the missing-glyph box.
+MISSING = "\U000f0000"
+
+
+def ink(text: str) -> bytes:
+    """The alpha channel of ``text`` drawn alone: what a reader sees of it."""
+    return text_image(text, 24).getchannel("A").tobytes()
+
+
+def test_the_missing_glyph_is_missing_from_every_bundled_font() -> None:
+    assert not any(ord(MISSING) in coverage(face) for face in FACES)
+
+
+@pytest.mark.parametrize("ch", list("Göteborg東京서울Москваאביבمرحبا€–…"))
+def test_letters_of_many_scripts_draw_as_themselves_not_as_boxes(ch: str) -> None:
+    drawn = ink(ch)
+    assert any(drawn), "nothing drawn"
+    assert drawn != ink(MISSING)
+
+
+def test_each_character_is_drawn_by_the_first_font_that_has_it() -> None:
+    assert runs("Göteborg 東京") == [(FACES[0], "Göteborg "), (FACES[1], "東京")]
+    # A decomposed letter is composed first; a combining mark stays with its letter.
+    assert runs("e\u0301 x\u0302") == [(FACES[0], "é x\u0302")]
+
+
+def test_a_title_in_any_script_differs_from_the_same_width_of_boxes() -> None:
+    def title_strip(title: str) -> Image.Image:
+        chart = decode(stats_chart([], ChartText(title, ("a", "b", "c"), [], [])))
+        return chart.crop((0, 0, WIDTH, 44))
+
+    assert title_strip("Göteborg 東京") != title_strip(MISSING * 11)
+
+
+def test_axes_are_labelled() -> None:
+    data = weeks((5, 3, 1))
+    bare = decode(stats_chart(data, text_for(1)))
+    labelled_text = ChartText(**{**text_for(1).__dict__, "x_axis": "Week", "y_axis": "Aantal"})
+    labelled = decode(stats_chart(data, labelled_text))
+    left_strip, bottom_strip = (0, TOP, 30, BOTTOM), (LEFT, HEIGHT - 34, RIGHT, HEIGHT)
+    assert colors_in(bare, left_strip) == {rgb("#FFFFFF")}
+    assert len(colors_in(labelled, left_strip)) > 1
+    assert colors_in(bare, bottom_strip) == {rgb("#FFFFFF")}
+    assert len(colors_in(labelled, bottom_strip)) > 1
+
+
+def test_text_stays_readable_at_slacks_preview_size() -> None:
+    # Slack previews the image about PREVIEW_WIDTH wide: every size must still be 10 px there.
+    assert min(SIZES) * PREVIEW_WIDTH / WIDTH >= 10
+
+
+def test_long_labels_wrap_to_the_room_they_have() -> None:
+    assert wrap("2026-11-02 to 2026-11-08", 17, 170) == ["2026-11-02 to", "2026-11-08"]
+    assert wrap("東京大阪名古屋札幌福岡神戸京都横浜", 17, 60, max_lines=2)[-1].endswith("…")
+    assert wrap("", 17, 100) == []
+
+
+def test_the_fonts_and_their_licences_ship_with_the_package() -> None:
+    config = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())
+    shipped = config["tool"]["setuptools"]["package-data"]["handlers"]
+    for path in FONT_DIR.iterdir():
+        relative = f"fonts/{path.name}"
+        assert any(fnmatch.fnmatch(relative, pattern) for pattern in shipped), relative
+    for face in FACES:
+        assert (FONT_DIR / face).is_file()
+    assert (FONT_DIR / "LICENSE-DejaVu.txt").is_file()
+    assert (FONT_DIR / "LICENSE-DroidSansFallback.txt").is_file()
