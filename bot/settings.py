@@ -25,6 +25,7 @@ class Settings:
     log_level: str = "INFO"
     scheduler: bool = True
     retention_days: int = 365
+    department_field: str | None = None  # a custom profile field's label or id
 
     @property
     def socket_mode(self) -> bool:
@@ -135,4 +136,5 @@ def load_settings(env: Mapping[str, str]) -> Settings:
         log_level=log_level,
         scheduler=scheduler_raw == "on",
         retention_days=_int(env, "KRING_RETENTION_DAYS", 365, 1, 36500),
+        department_field=env.get("KRING_DEPARTMENT_FIELD", "").strip() or None,
     )

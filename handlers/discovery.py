@@ -30,9 +30,10 @@ from handlers import lookups
 from handlers.calls import Call, Reply, Subcommand
 from handlers.targets import CHANNEL_REF, USER_REF, resolve_targets, shorten
 from storage.digests import cached_permalinks, remember_permalinks
-from storage.discovery import department_of, experts, follower_ids, profile, suggest, trending
+from storage.discovery import experts, follower_ids, profile, suggest, trending
 from storage.follows import Target, following
 from storage.models import Person, Post
+from storage.people import department_label
 from storage.text import normalize_tag
 from ui.i18n import join, tn
 
@@ -266,6 +267,7 @@ def _people(
         user_ids=user_ids,
         now=call.deps.clock(),
         max_age=max_age,
+        departments=call.deps.departments,
     )
 
 
@@ -426,6 +428,8 @@ def _profile(call: Call, user_id: str, person: Person | None) -> Reply:
         recent=MAX_RECENT_POSTS,
     )
     lines = [f"*{_named(user_id, person)}*"]
+    if department := _department_line(call, person):
+        lines.append(department)
     if seen.top_tags:
         tags = ", ".join(f"{_tag(tag)} ({n})" for tag, n in seen.top_tags)
         lines.append(call.t("profile.tags", tags=tags))
@@ -456,6 +460,18 @@ def _profile(call: Call, user_id: str, person: Person | None) -> Reply:
             where.append(f"<{link}|{call.t('profile.open')}>")
         items.append(Item("\n".join(filter(None, [body, _SEPARATOR.join(where)]))))
     return answer("profile", user_id, head="\n".join(lines), items=items, head_buttons=buttons)
+
+
+def _department_line(call: Call, person: Person | None) -> str:
+    """ "Department: Finance", unless it would only repeat the title shown beside the name."""
+    department = department_label(person)
+    if not department or person is None or _label(department) == _label(person.title):
+        return ""
+    return call.t("profile.department", department=inert(department))
+
+
+def _label(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _permalinks(call: Call, posts: Sequence[Post]) -> dict[tuple[str, str], str]:
@@ -529,13 +545,13 @@ def _suggest(call: Call, muted_people: Collection[str]) -> Reply:
 
 
 def _other_department(me: Person | None, them: Person | None) -> bool | None:
-    """Whether the fresh titles put us in different departments; None when one is unknown.
+    """Whether the fresh profiles put us in different departments; None when one is unknown.
 
-    The suggestions were weighed with cached titles, which for someone whose profile was
-    never fetched are empty: the reason shown follows the titles shown.
+    The suggestions were weighed with cached profiles, which for someone whose profile was
+    never fetched say nothing: the reason shown follows the profiles just fetched.
     """
-    mine = department_of(me.title) if me is not None else ""
-    theirs = department_of(them.title) if them is not None else ""
+    mine = me.department if me is not None else ""
+    theirs = them.department if them is not None else ""
     if not mine or not theirs:
         return None
     return mine != theirs
