@@ -64,12 +64,16 @@ def _ordering(definition: Mapping[str, Any]) -> int:
 
 def field_value(profile: object, field_id: str) -> str | None:
     """The value of field ``field_id`` in a profile object (``{"fields": {id: {"value": …}}}``),
-    whitespace collapsed; None when the profile does not carry that field."""
+    whitespace collapsed; None when the profile carries no custom fields at all.
+
+    Slack leaves out the fields a person left empty, so a profile with other fields but not
+    this one says "empty" (""). One without any (``{}``, ``[]``, null or missing, as events
+    and users.info often have them) says nothing.
+    """
     fields = profile.get("fields") if isinstance(profile, Mapping) else None
-    # Slack sends an empty list instead of an empty object now and then.
-    if not isinstance(fields, Mapping) or field_id not in fields:
+    if not isinstance(fields, Mapping) or not fields:
         return None
-    entry = fields[field_id]
+    entry = fields.get(field_id)
     value = entry.get("value") if isinstance(entry, Mapping) else entry
     return " ".join(str(value or "").split())
 
@@ -146,8 +150,8 @@ class Departments:
     def from_event(
         self, client: WebClient, team_id: str, user: Mapping[str, Any], now: datetime
     ) -> str | None:
-        """A person's department field from the user object of an event (``user_change``,
-        ``team_join``): only what the event carries, so no Slack call per person."""
+        """A person's department field from the user object of an event (``user_change``):
+        only what the event carries, so no Slack call per event."""
         known, field_id = self.field_id(client, team_id, now)
         if not known:
             return None
@@ -159,7 +163,7 @@ class Departments:
         self, client: WebClient, team_id: str, user: Mapping[str, Any], now: datetime
     ) -> str | None:
         """A person's department field: from ``user`` (a users.info or event user object) when
-        it carries the field, else asked of ``users.profile.get``."""
+        it carries custom fields, else asked of ``users.profile.get``."""
         known, field_id = self.field_id(client, team_id, now)
         if not known:
             return None
