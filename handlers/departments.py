@@ -111,8 +111,8 @@ class Departments:
         try:
             answer = client.team_profile_get()
         except (SlackClientError, OSError) as exc:
-            self._failed(team_id, now, exc)
-            return False, None
+            kept = self._failed(team_id, now, exc)
+            return kept.answered, kept.field_id
         profile = answer.get("profile")
         fields = profile.get("fields") if isinstance(profile, Mapping) else None
         chosen = choose_field(fields if isinstance(fields, list) else [], self.wanted)
@@ -127,25 +127,20 @@ class Departments:
             self._known[team_id] = _Known(chosen, now, answered=True)
         return True, chosen
 
-    def _failed(self, team_id: str, now: datetime, exc: Exception) -> None:
+    def _failed(self, team_id: str, now: datetime, exc: Exception) -> _Known:
         error = exc.response.get("error") if isinstance(exc, SlackApiError) else str(exc)
-        hint = (
-            " (reinstall the app with the users.profile:read scope)"
-            if error
-            in (
-                "missing_scope",
-                "not_allowed_token_type",
-            )
-            else ""
-        )
+        missing = error == "missing_scope"
+        hint = " (reinstall the app: it needs the users.profile:read scope)" if missing else ""
         log.warning("team.profile.get failed for %s: %s%s", team_id, error, hint)
         with self._lock:
             previous = self._known.get(team_id)
             # A field id read earlier stays in use while Slack cannot be asked again.
             if previous is not None and previous.answered:
-                self._known[team_id] = _Known(previous.field_id, now, answered=True)
+                kept = _Known(previous.field_id, now, answered=True)
             else:
-                self._known[team_id] = _Known(None, now, answered=False)
+                kept = _Known(None, now, answered=False)
+            self._known[team_id] = kept
+        return kept
 
     def from_event(
         self, client: WebClient, team_id: str, user: Mapping[str, Any], now: datetime

@@ -61,3 +61,10 @@ def test_settings_are_frozen() -> None:
     s = load_settings(BASE)
     with pytest.raises(AttributeError):
         s.port = 1  # type: ignore[misc]
+
+
+def test_the_department_field_is_a_label_or_an_id_or_unset() -> None:
+    assert load_settings(BASE).department_field is None
+    assert load_settings({**BASE, "KRING_DEPARTMENT_FIELD": "  "}).department_field is None
+    chosen = load_settings({**BASE, "KRING_DEPARTMENT_FIELD": " Cost centre "})
+    assert chosen.department_field == "Cost centre"
