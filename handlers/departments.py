@@ -5,8 +5,9 @@ Slack keeps departments in a custom profile field whose id differs per workspace
 ``profile.fields[<id>].value`` of ``users.profile.get`` (or of a ``user_change`` event, or of
 ``users.info`` where Slack includes it). The field is the one labelled Department, Afdeling or
 Team, or the one ``KRING_DEPARTMENT_FIELD`` names (a label or an id). Its id is looked up once a
-day per workspace. Where the workspace has no such field, or a person left it empty, the
-department is guessed from the title (``storage.people.department_key``).
+day per workspace (``team_profile_change``, which would say when it changes, is an RTM event
+that the Events API does not deliver). Where the workspace has no such field, or a person left
+it empty, the department is guessed from the title (``storage.people.department_key``).
 """
 
 from __future__ import annotations
