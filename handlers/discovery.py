@@ -463,7 +463,7 @@ def _profile(call: Call, user_id: str, person: Person | None) -> Reply:
 
 
 def _department_line(call: Call, person: Person | None) -> str:
-    """ "Department: Finance", unless it would only repeat the title shown beside the name."""
+    """The line "Department: Finance", unless it would only repeat the title beside the name."""
     department = department_label(person)
     if not department or person is None or _label(department) == _label(person.title):
         return ""
