@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 
 import handlers
 from bot.settings import Settings
+from handlers.departments import Departments
 from handlers.deps import Deps, utc_now
 from storage.db import make_engine, make_sessions, upgrade
 from storage.writer import PostWriter
@@ -98,7 +99,13 @@ def build(
     if migrate:
         upgrade(engine)
     sessions = make_sessions(engine)
-    deps = Deps(engine=engine, sessions=sessions, clock=clock, writer=PostWriter(sessions))
+    deps = Deps(
+        engine=engine,
+        sessions=sessions,
+        clock=clock,
+        writer=PostWriter(sessions),
+        departments=Departments(settings.department_field),
+    )
     client = build_client(settings)
     app = build_bolt(settings, client, deps)
     return Kring(settings=settings, engine=engine, deps=deps, client=client, app=app)

@@ -108,6 +108,13 @@ SETTINGS: tuple[Setting, ...] = (
         "KRING_RETENTION_DAYS", "365", "how many days posts are kept", frozenset({RUN, MAINTENANCE})
     ),
     Setting(
+        "KRING_DEPARTMENT_FIELD",
+        "empty",
+        "the custom profile field (label or id) holding departments; empty: the one labelled "
+        "Department, Afdeling or Team, else departments are guessed from titles",
+        frozenset({RUN}),
+    ),
+    Setting(
         "KRING_ENV_FILE",
         ".env",
         "the file the other settings are read from; the environment wins over it",
@@ -154,6 +161,7 @@ class Settings:
     log_format: str = "text"
     scheduler: bool = True
     retention_days: int = 365
+    department_field: str | None = None  # a custom profile field's label or id
 
     @property
     def socket_mode(self) -> bool:
@@ -321,4 +329,7 @@ def load_settings(env: Mapping[str, str], *, command: str = RUN) -> Settings:
         retention_days=_int(env, "KRING_RETENTION_DAYS", 365, 1, 36500)
         if used("KRING_RETENTION_DAYS")
         else 365,
+        department_field=(env.get("KRING_DEPARTMENT_FIELD", "").strip() or None)
+        if used("KRING_DEPARTMENT_FIELD")
+        else None,
     )

@@ -31,7 +31,12 @@ def run_command(deps: Deps, client: WebClient, *, team_id: str, user_id: str, te
     with deps.sessions.begin() as session:
         # The asker's own profile gives their language and the time zone of their digest.
         person = lookups.people(
-            session=session, client=client, team_id=team_id, user_ids=[user_id], now=deps.clock()
+            session=session,
+            client=client,
+            team_id=team_id,
+            user_ids=[user_id],
+            now=deps.clock(),
+            departments=deps.departments,
         ).get(user_id)
         asker = Asker(
             team_id, user_id, language_for(person.locale, person.language) if person else "en"

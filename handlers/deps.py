@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from handlers.departments import Departments
 from storage.writer import PostWriter
 
 
@@ -23,3 +24,5 @@ class Deps:
     clock: Callable[[], datetime] = field(default=utc_now)
     # Group commit for new posts; None writes each post in its own transaction.
     writer: PostWriter | None = None
+    # Each workspace's department field (KRING_DEPARTMENT_FIELD), looked up once a day.
+    departments: Departments = field(default_factory=Departments)

@@ -7,6 +7,7 @@ sees a 200 once the write committed, and a failed write answers 500 so that Slac
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt import App, BoltContext
@@ -127,18 +128,19 @@ def handle_reaction(deps: Deps, *, body: dict[str, Any], present: bool) -> None:
     EVENTS_RECORDED.labels("reaction_added" if present else "reaction_removed").inc()
 
 
-def handle_user_change(deps: Deps, *, body: dict[str, Any]) -> None:
-    """`user_change`: refresh the cached profile (`team_join` also welcomes, see welcome.py)."""
+def handle_user_change(deps: Deps, *, body: dict[str, Any], client: WebClient) -> None:
+    """`user_change`: refresh the cached profile (`team_join` also welcomes, see welcome.py),
+    with the department field when the event carries it."""
     user = (body.get("event") or {}).get("user")
     if not isinstance(user, dict) or not user.get("id"):
         return
+    team_id, now = team_of(body), deps.clock()
+    profile = profile_from_user(user)
+    if not (profile.is_bot or profile.deleted):
+        department = deps.departments.from_event(client, team_id, user, now)
+        profile = replace(profile, department=department)
     with deps.sessions.begin() as session:
-        upsert_profile(
-            session=session,
-            team_id=team_of(body),
-            profile=profile_from_user(user),
-            now=deps.clock(),
-        )
+        upsert_profile(session=session, team_id=team_id, profile=profile, now=now)
     EVENTS_RECORDED.labels("user_change").inc()
 
 
@@ -263,8 +265,8 @@ def register(app: App, deps: Deps) -> None:
         handle_reaction(deps, body=body, present=False)
 
     @app.event("user_change")
-    def _user_change(body: dict[str, Any]) -> None:
-        handle_user_change(deps, body=body)
+    def _user_change(body: dict[str, Any], client: WebClient) -> None:
+        handle_user_change(deps, body=body, client=client)
 
     @app.event("team_join")
     def _team_join(body: dict[str, Any], client: WebClient) -> None:

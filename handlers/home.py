@@ -52,7 +52,7 @@ from storage.digests import (
     get_settings,
     save_settings,
 )
-from storage.discovery import department_of, suggest
+from storage.discovery import suggest
 from storage.feed import latest_posts
 from storage.follows import Target, as_kind, following, unfollow
 from storage.mutes import muted
@@ -212,7 +212,7 @@ def _suggestions(
             session=session,
             team_id=team_id,
             user_id=user_id,
-            department=department_of(me.title if me else None),
+            department=me.department if me else "",
             now=now,
             limit=SUGGESTIONS_SHOWN,
             exclude=people_muted,
@@ -270,7 +270,12 @@ def publish_home(deps: Deps, client: WebClient, *, team_id: str, user_id: str) -
     now = deps.clock()
     with deps.sessions.begin() as session:
         person = lookups.people(
-            session=session, client=client, team_id=team_id, user_ids=[user_id], now=now
+            session=session,
+            client=client,
+            team_id=team_id,
+            user_ids=[user_id],
+            now=now,
+            departments=deps.departments,
         ).get(user_id)
         lang = language_for(person.locale, person.language) if person else DEFAULT_LANGUAGE
         view = build_home(session=session, team_id=team_id, user_id=user_id, lang=lang, now=now)

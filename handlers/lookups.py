@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
+from handlers.departments import Departments
 from handlers.payloads import profile_from_user
 from storage.channels import cached_names, remember_channel
 from storage.models import Person
@@ -29,11 +31,13 @@ def people(
     user_ids: Iterable[str],
     now: datetime,
     max_age: timedelta = PROFILE_MAX_AGE,
+    departments: Departments | None = None,
 ) -> dict[str, Person]:
     """Profiles for ``user_ids``, fetched from Slack when not cached or older than ``max_age``.
 
-    Users Slack does not know are left out. When Slack cannot be reached the cached (possibly
-    stale) profile is used.
+    With ``departments``, a fetched profile's department field is read too (users.info may
+    carry it, else users.profile.get); without, the stored one is kept. Users Slack does not
+    know are left out. When Slack cannot be reached the cached (possibly stale) profile is used.
     """
     ids = sorted(set(user_ids))
     cached = get_people(session=session, team_id=team_id, user_ids=ids)
@@ -59,9 +63,11 @@ def people(
             continue
         user = answer.get("user")
         if isinstance(user, dict):
-            out[uid] = upsert_profile(
-                session=session, team_id=team_id, profile=profile_from_user(user), now=now
-            )
+            profile = profile_from_user(user)
+            if departments is not None and not (profile.is_bot or profile.deleted):
+                department = departments.of_user(client, team_id, user, now)
+                profile = replace(profile, department=department)
+            out[uid] = upsert_profile(session=session, team_id=team_id, profile=profile, now=now)
     return out
 
 

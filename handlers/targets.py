@@ -86,6 +86,7 @@ def _resolve_people(call: Call, user_ids: list[str], out: Resolved, *, checking:
         team_id=call.asker.team_id,
         user_ids=user_ids,
         now=call.deps.clock(),
+        departments=call.deps.departments,
     )
     for uid in dict.fromkeys(user_ids):
         person = found.get(uid)

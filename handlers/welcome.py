@@ -28,7 +28,6 @@ from sqlalchemy.orm import Session
 
 from handlers.deps import Deps
 from handlers.payloads import profile_from_user
-from storage.discovery import department_of
 from storage.events import claim_event
 from storage.people import get_person, upsert_profile
 from storage.welcome import BUSY_TAG_DAYS, Starter, busy_tags, starter_people
@@ -105,7 +104,7 @@ def welcome_blocks(
         session=session,
         team_id=team_id,
         user_id=user_id,
-        department=department_of(me.title if me else None),
+        department=me.department if me else "",
         now=now,
         limit=PEOPLE_SHOWN,
     )
@@ -154,9 +153,13 @@ def send_welcome(
         return
     profile = profile_from_user(user)
     newcomer = not profile.is_bot and not profile.deleted
+    now = deps.clock()
     if newcomer and profile.locale is None:
         profile = replace(profile, locale=_slack_locale(client, profile.user_id))
-    now = deps.clock()
+    if newcomer:
+        # Their own department comes first in the welcome.
+        department = deps.departments.of_user(client, team_id, user, now)
+        profile = replace(profile, department=department)
     with deps.sessions.begin() as session:
         # Claimed before anything else is written: a concurrent delivery of the same event
         # waits here until this one commits, instead of racing it to insert the profile.

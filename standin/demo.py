@@ -28,6 +28,7 @@ __all__ = ["DemoError", "demo_moment", "run_demo"]
 
 # Digests go out at 09:00 local time; an hour later leaves no doubt that everyone is due.
 DUE_FROM_HOUR = 10
+DEPARTMENT_FIELD = "Xf0DEPARTMENT"
 
 
 @dataclass(frozen=True)
@@ -292,6 +293,8 @@ def _expect(answer: Response, what: str) -> Response:
 
 
 def _populate(standin: StandinSlack, now: datetime) -> None:
+    # Departments live in a custom profile field, as in most workspaces that keep them.
+    standin.add_profile_field(DEPARTMENT_FIELD, "Department")
     for p in PEOPLE:
         offset = ZoneInfo(p.tz).utcoffset(now)
         standin.add_user(
@@ -303,6 +306,7 @@ def _populate(standin: StandinSlack, now: datetime) -> None:
             tz_offset=int(offset.total_seconds()) if offset else 0,
             locale=p.locale,
             email=f"{p.handle}@kring-demo.example",
+            fields={DEPARTMENT_FIELD: p.department},
         )
     for channel_id, name in CHANNELS:
         standin.add_channel(channel_id, name)

@@ -196,6 +196,11 @@ class StandinSlack:
         self._calls: list[Call] = []
         self._users: dict[str, dict[str, Any]] = {}
         self._locales: dict[str, str] = {}
+        # The workspace's custom profile field definitions, as team.profile.get lists them.
+        self._profile_fields: list[dict[str, Any]] = []
+        # Whether users.info carries people's custom field values (users.profile.get always
+        # does); False plays a workspace where users.info leaves them out.
+        self.custom_fields_in_users_info = True
         self._channels: dict[str, dict[str, Any]] = {}
         self._faults: dict[str, deque[_Fault]] = {}
         self._delays: dict[str, float] = {}
@@ -212,6 +217,8 @@ class StandinSlack:
         self._api: dict[str, _ApiHandler] = {
             "auth.test": self._auth_test,
             "users.info": self._users_info,
+            "users.profile.get": self._users_profile_get,
+            "team.profile.get": self._team_profile_get,
             "users.conversations": self._users_conversations,
             "conversations.info": self._conversations_info,
             "conversations.open": self._conversations_open,
@@ -312,7 +319,8 @@ class StandinSlack:
         """Add or replace a user.
 
         ``display_name`` defaults to "" because that is what Slack returns for people who
-        never set one; code must fall back to ``real_name`` itself.
+        never set one; code must fall back to ``real_name`` itself. ``fields`` holds custom
+        profile field values by field id, as Slack's ``{"value": …, "alt": …}`` or plain text.
         """
         real = name if real_name is None else real_name
         display = "" if display_name is None else display_name
@@ -324,7 +332,7 @@ class StandinSlack:
             "real_name_normalized": _normalize(real),
             "display_name": display,
             "display_name_normalized": _normalize(display),
-            "fields": copy.deepcopy(fields) if fields else {},
+            "fields": _field_values(fields or {}),
             "status_text": "",
             "status_emoji": "",
             "avatar_hash": "g0000000000",
@@ -391,6 +399,47 @@ class StandinSlack:
         }
         with self._lock:
             self._channels[channel_id] = channel
+
+    def add_profile_field(
+        self,
+        field_id: str,
+        label: str,
+        *,
+        field_type: str = "text",
+        hint: str = "",
+        possible_values: list[str] | None = None,
+        is_hidden: bool = False,
+    ) -> None:
+        """Define (or redefine) a custom profile field of the workspace, as an admin does."""
+        definition: dict[str, Any] = {
+            "id": field_id,
+            "ordering": 0,
+            "field_name": "",
+            "label": label,
+            "hint": hint,
+            "options": None,
+            "possible_values": list(possible_values) if possible_values else None,
+            "type": field_type,
+            "is_hidden": is_hidden,
+        }
+        with self._lock:
+            others = [f for f in self._profile_fields if f["id"] != field_id]
+            definition["ordering"] = len(others)
+            self._profile_fields = [*others, definition]
+
+    def set_profile_field(self, user_id: str, field_id: str, value: str) -> None:
+        """Set a person's value of a custom profile field ("" clears it)."""
+        with self._lock:
+            fields = self._users[user_id]["profile"]["fields"]
+            if value:
+                fields[field_id] = {"value": value, "alt": ""}
+            else:
+                fields.pop(field_id, None)
+
+    def user(self, user_id: str) -> dict[str, Any]:
+        """A copy of a user object, as Slack puts it in user_change and team_join events."""
+        with self._lock:
+            return copy.deepcopy(self._users[user_id])
 
     def stub(self, method: str, payload: dict[str, Any] | None) -> None:
         """Answer ``method`` with ``{"ok": true, **payload}``; None removes the stub.
@@ -656,7 +705,33 @@ class StandinSlack:
         answer = copy.deepcopy(user)
         if _truthy(params.get("include_locale")):
             answer["locale"] = self._locales[user_id]
+        if not self.custom_fields_in_users_info:
+            answer["profile"]["fields"] = {}
         return {"user": answer}
+
+    def _users_profile_get(self, params: dict[str, Any]) -> dict[str, Any]:
+        # Without a user it is the token's own profile: the bot's, here.
+        user_id = _str_or_none(params.get("user")) or self.bot_user_id
+        user = self._users.get(user_id)
+        if user is None:
+            raise _SlackError("user_not_found")
+        profile = copy.deepcopy(user["profile"])
+        if _truthy(params.get("include_labels")):
+            labels = {f["id"]: f["label"] for f in self._profile_fields}
+            for field_id, entry in profile["fields"].items():
+                entry["label"] = labels.get(field_id, "")
+        return {"profile": profile}
+
+    def _team_profile_get(self, params: dict[str, Any]) -> dict[str, Any]:
+        visibility = _str_or_none(params.get("visibility")) or "all"
+        if visibility not in ("all", "visible", "hidden"):
+            raise _SlackError("invalid_visibility")
+        fields = [
+            copy.deepcopy(f)
+            for f in self._profile_fields
+            if visibility == "all" or f["is_hidden"] == (visibility == "hidden")
+        ]
+        return {"profile": {"fields": fields}}
 
     def _users_conversations(self, params: dict[str, Any]) -> dict[str, Any]:
         # Membership is modelled for the bot only (add_channel's is_member); other people
@@ -973,6 +1048,17 @@ def _maybe_json(value: Any) -> Any:
         except ValueError:
             return value
     return value
+
+
+def _field_values(fields: dict[str, Any]) -> dict[str, Any]:
+    """Custom field values as Slack shapes them: ``{id: {"value": …, "alt": …}}``, empty ones
+    left out."""
+    out: dict[str, Any] = {}
+    for field_id, entry in fields.items():
+        value = entry if isinstance(entry, dict) else {"value": str(entry), "alt": ""}
+        if value.get("value"):
+            out[field_id] = copy.deepcopy(value)
+    return out
 
 
 def _normalize(name: str) -> str:

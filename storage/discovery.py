@@ -284,14 +284,25 @@ class Suggestion:
     other_department: bool
 
 
-def department_of(title: str | None) -> str:
-    """The department part of a Slack title ("Backend engineer, Engineering" → "engineering")."""
+def title_department(title: str | None) -> str:
+    """The department part of a Slack title as written ("Backend engineer, Engineering" →
+    "Engineering"; a title without a separator is taken whole), whitespace collapsed."""
     if not title:
         return ""
     for sep in (",", " - ", " – ", "|", "@"):
         if sep in title:
-            return title.rsplit(sep, 1)[1].strip().casefold()
-    return title.strip().casefold()
+            title = title.rsplit(sep, 1)[1]
+            break
+    return " ".join(title.split())
+
+
+def department_of(title: str | None) -> str:
+    """The department guessed from a Slack title, casefolded ("…, Engineering" → "engineering").
+
+    Only the fallback for people whose workspace keeps no department field (or who left it
+    empty): readers compare the stored ``Person.department`` (see storage.people).
+    """
+    return title_department(title).casefold()[:255]
 
 
 def suggest(
@@ -370,7 +381,7 @@ def suggest(
     if not pool:
         return []
     me = session.get(Person, (team_id, user_id))
-    my_department = department_of(me.title if me else None)
+    my_department = me.department if me else ""
 
     base = {
         uid: math.log1p(tag_posts.get(uid, 0)) + 1.5 * math.log1p(followed_by.get(uid, 0))
@@ -386,17 +397,17 @@ def suggest(
         people = session.execute(
             select(
                 Person.user_id,
-                Person.title,
+                Person.department,
                 Person.deleted,
                 Person.is_bot,
                 Person.opted_out,
                 Person.forgotten,
             ).where(Person.team_id == team_id, Person.user_id.in_(chunk))
         )
-        for uid, title, deleted, is_bot, opted_out, forgotten in people:
+        for uid, department, deleted, is_bot, opted_out, forgotten in people:
             if deleted or is_bot or opted_out or forgotten:
                 continue
-            other = bool(my_department) and department_of(title) not in ("", my_department)
+            other = bool(my_department) and department not in ("", my_department)
             best = by_tag.get(uid)
             out.append(
                 Suggestion(

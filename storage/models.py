@@ -64,6 +64,8 @@ class Person(Base):
     """A cached Slack profile (users.info), refreshed on user_change."""
 
     __tablename__ = "people"
+    # Colleagues of a newcomer's own department, for the welcome DM.
+    __table_args__ = (Index("ix_people_department", "team_id", "department"),)
 
     team_id: Mapped[str] = mapped_column(ID, primary_key=True)
     user_id: Mapped[str] = mapped_column(ID, primary_key=True)
@@ -85,6 +87,12 @@ class Person(Base):
     forgotten: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # 'en' or 'nl' chosen with `/kring language`; None follows the Slack locale.
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    # The value of the workspace's department field (a custom profile field, see
+    # handlers.departments), "" when it is empty; None while Kring has not read it.
+    department_field: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # The department people are compared by, casefolded: the field's value, else guessed from
+    # the title (storage.people.department_key); "" when neither tells.
+    department: Mapped[str] = mapped_column(String(255), default="", server_default="")
     # None while only the id is known (seen in a post, profile not fetched yet).
     fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 

@@ -10,7 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.db import insert_ignore
+from storage.discovery import department_of, title_department
 from storage.models import Person
+
+# The longest department Kring keeps (the column's size).
+MAX_DEPARTMENT = 255
 
 
 @dataclass(frozen=True)
@@ -29,12 +33,37 @@ class Profile:
     deleted: bool = False
     is_admin: bool = False
     is_owner: bool = False
+    # The value of the workspace's department field ("" when empty or when the workspace has
+    # no such field); None when this source does not tell, which keeps the stored one.
+    department: str | None = None
+
+
+def clean_department(value: str) -> str:
+    """A department value as shown: whitespace collapsed, cut to the column's size."""
+    return " ".join(value.split())[:MAX_DEPARTMENT]
+
+
+def department_key(field: str | None, title: str | None) -> str:
+    """The department people are compared by, casefolded: the department field's value, else
+    the one guessed from the title (:func:`storage.discovery.department_of`); "" when unknown."""
+    value = clean_department(field or "")
+    return value.casefold()[:MAX_DEPARTMENT] if value else department_of(title)
+
+
+def department_label(person: Person | None) -> str:
+    """A person's department as written in Slack (the field's value, else the title's
+    department part); "" when unknown."""
+    if person is None:
+        return ""
+    return clean_department(person.department_field or "") or title_department(person.title)
 
 
 def upsert_profile(*, session: Session, team_id: str, profile: Profile, now: datetime) -> Person:
     """Store or refresh a person's cached profile.
 
-    A locale missing from the profile (user_change events carry none) keeps the cached one.
+    A locale missing from the profile (user_change events carry none) keeps the cached one, and
+    so does a department field the profile does not tell; the department is then worked out
+    again from the field and the (new) title.
     Someone forgotten (`/kring forget-me`) keeps only the marker: of the profile just the
     bot and deactivated flags are kept, which decide where they may appear.
     """
@@ -51,6 +80,8 @@ def upsert_profile(*, session: Session, team_id: str, profile: Profile, now: dat
         if person is None:
             raise RuntimeError(f"the profile row of {profile.user_id} could not be stored")
     if person.forgotten:
+        person.department_field = None
+        person.department = ""
         person.is_bot = profile.is_bot
         person.deleted = profile.deleted
         person.fetched_at = now
@@ -68,6 +99,9 @@ def upsert_profile(*, session: Session, team_id: str, profile: Profile, now: dat
     person.deleted = profile.deleted
     person.is_admin = profile.is_admin
     person.is_owner = profile.is_owner
+    if profile.department is not None:
+        person.department_field = clean_department(profile.department)
+    person.department = department_key(person.department_field, person.title)
     person.fetched_at = now
     session.flush()
     return person

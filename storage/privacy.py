@@ -251,6 +251,7 @@ def _profile(person: Person | None) -> dict[str, Any] | None:
         "real_name": person.real_name,
         "display_name": person.display_name,
         "title": person.title,
+        "department": person.department_field,
         "tz": person.tz,
         "tz_offset": person.tz_offset,
         "locale": person.locale,
@@ -418,6 +419,8 @@ def _leave_marker(session: Session, team_id: str, user_id: str) -> None:
     person.real_name = ""
     person.display_name = ""
     person.title = ""
+    person.department_field = None
+    person.department = ""
     person.tz = None
     person.tz_offset = 0
     person.locale = None

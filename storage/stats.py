@@ -19,7 +19,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from storage.discovery import department_of
 from storage.models import DigestDelivery, Follow, Person, Post
 
 WEEK = timedelta(days=7)
@@ -72,8 +71,8 @@ def weekly_stats(
     """Activity of a workspace over the last ``weeks`` weeks (see :func:`week_bounds`), oldest first.
 
     Per week: active posters and posts (Kring's stored posts), new follows, the share of new
-    person-follows that cross departments (department from each person's Slack title, see
-    :func:`storage.discovery.department_of`; only follows where both are known count) and
+    person-follows that cross departments (each person's stored department: the workspace's
+    department field, else guessed from the title; only follows where both are known count) and
     digests delivered. Three GROUP BY queries, one per table.
     """
     if weeks < 1:
@@ -107,10 +106,10 @@ def weekly_stats(
     follow_weeks = (
         select(
             _week_index(Follow.created_at, bounds).label("week"),
-            Follow.kind,
-            follower.title.label("follower_title"),
-            target.title.label("target_title"),
+            follower.department.label("follower_department"),
+            target.department.label("target_department"),
         )
+        .select_from(Follow)
         .outerjoin(
             follower,
             and_(follower.team_id == Follow.team_id, follower.user_id == Follow.follower_id),
@@ -126,29 +125,21 @@ def weekly_stats(
         .where(Follow.team_id == team_id, Follow.created_at >= start, Follow.created_at < end)
         .subquery()
     )
-    for week, kind, follower_title, target_title, count in session.execute(
+    mine, theirs = follow_weeks.c.follower_department, follow_weeks.c.target_department
+    # Target departments are only joined for person-follows, so a tag follow never counts.
+    both_known = and_(mine != "", theirs != "")
+    for week, count, n_known, n_crossing in session.execute(
         select(
             follow_weeks.c.week,
-            follow_weeks.c.kind,
-            follow_weeks.c.follower_title,
-            follow_weeks.c.target_title,
             func.count(),
-        ).group_by(
-            follow_weeks.c.week,
-            follow_weeks.c.kind,
-            follow_weeks.c.follower_title,
-            follow_weeks.c.target_title,
-        )
+            func.count().filter(both_known),
+            func.count().filter(and_(both_known, mine != theirs)),
+        ).group_by(follow_weeks.c.week)
     ):
-        i, n = int(week), int(count)
-        follows[i] += n
-        if kind != "person":
-            continue
-        mine, theirs = department_of(follower_title), department_of(target_title)
-        if mine and theirs:
-            known[i] += n
-            if mine != theirs:
-                crossing[i] += n
+        i = int(week)
+        follows[i] += int(count)
+        known[i] += int(n_known or 0)
+        crossing[i] += int(n_crossing or 0)
 
     digest_weeks = (
         select(_week_index(DigestDelivery.sent_at, bounds).label("week"))

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from storage.discovery import department_of, tag_counts
+from storage.discovery import tag_counts
 from storage.models import Follow, Person, Post
 
 HELPFUL_DAYS = 90
@@ -19,8 +19,8 @@ BUSY_TAG_DAYS = 30
 # At most this many colleagues of the newcomer's own department, so the list always also
 # reaches across the organisation (that is where working apart hurts most).
 DEPARTMENT_SHARE = 3
-# Titles that merely contain the department name are checked properly in Python; this many
-# is plenty to find the few that are needed.
+# Colleagues of the department read at a time, most followed first: plenty to find the few
+# that are needed.
 DEPARTMENT_POOL = 50
 SLACKBOT = "USLACKBOT"
 
@@ -34,6 +34,7 @@ class Starter:
     same_department: bool
     followers: int
     helpful: int  # reactions and replies on their posts in the last HELPFUL_DAYS
+    department: str = ""  # casefolded, as stored (Person.department)
 
 
 def starter_people(
@@ -46,9 +47,9 @@ def starter_people(
     limit: int = 5,
     exclude: Collection[str] = (),
 ) -> list[Starter]:
-    """Up to ``limit`` people for ``user_id`` to follow: colleagues of ``department`` first
-    (at most DEPARTMENT_SHARE, most followed first), then the most followed and the most helpful
-    of everyone else in turn.
+    """Up to ``limit`` people for ``user_id`` to follow: colleagues of ``department`` (the
+    newcomer's stored department, compared casefolded) first (at most DEPARTMENT_SHARE, most
+    followed first), then the most followed and the most helpful of everyone else in turn.
 
     Never ``user_id`` themself, anyone in ``exclude``, anyone they already follow, bots,
     deactivated people or people who opted out of Kring.
@@ -58,15 +59,20 @@ def starter_people(
     department = department.casefold()
 
     def in_department(person: Starter) -> bool:
-        return bool(department) and department_of(person.title) == department
+        return bool(department) and person.department == department
 
     same: list[Starter] = []
     if department:
-        in_title = func.lower(Person.title).contains(department, autoescape=True)
         pool = _ranked(
-            session, team_id, user_id, now, where=in_title, by="followers", limit=DEPARTMENT_POOL
+            session,
+            team_id,
+            user_id,
+            now,
+            where=Person.department == department,
+            by="followers",
+            limit=DEPARTMENT_POOL,
         )
-        same = [p for p in pool if in_department(p) and p.user_id not in exclude]
+        same = [p for p in pool if p.user_id not in exclude]
     wanted = limit + DEPARTMENT_SHARE + len(exclude)
     followed = _ranked(session, team_id, user_id, now, where=None, by="followers", limit=wanted)
     helpful = _ranked(session, team_id, user_id, now, where=None, by="helpful", limit=wanted)
@@ -132,7 +138,7 @@ def _ranked(
         else [n_helpful.desc(), n_followers.desc()]
     )
     stmt = (
-        select(Person.user_id, Person.title, n_followers, n_helpful)
+        select(Person.user_id, Person.title, n_followers, n_helpful, Person.department)
         .outerjoin(followers, followers.c.uid == Person.user_id)
         .outerjoin(helpful, helpful.c.uid == Person.user_id)
         .where(
@@ -151,8 +157,8 @@ def _ranked(
     if where is not None:
         stmt = stmt.where(where)
     return [
-        Starter(uid, title or "", False, int(n or 0), int(h or 0))
-        for uid, title, n, h in session.execute(stmt)
+        Starter(uid, title or "", False, int(n or 0), int(h or 0), department or "")
+        for uid, title, n, h, department in session.execute(stmt)
     ]
 
 

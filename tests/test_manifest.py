@@ -46,6 +46,7 @@ EXPECTED_BOT_SCOPES = {
     "commands",
     "reactions:read",
     "users:read",
+    "users.profile:read",
     "files:write",
     "im:write",
 }

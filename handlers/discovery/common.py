@@ -41,6 +41,7 @@ def people(
         user_ids=user_ids,
         now=call.deps.clock(),
         max_age=max_age,
+        departments=call.deps.departments,
     )
 
 

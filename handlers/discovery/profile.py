@@ -17,9 +17,10 @@ from storage.digests import cached_permalinks, remember_permalinks
 from storage.discovery import profile
 from storage.follows import Target
 from storage.models import Person, Post
+from storage.people import department_label
 from ui.blocks import FOLLOW_ACTION, MUTE_ACTION, UNFOLLOW_ACTION, Button, Item
 from ui.i18n import join
-from ui.text import SEPARATOR, mention, named, quiet, tag
+from ui.text import SEPARATOR, inert, mention, named, quiet, tag
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,8 @@ def _profile(call: Call, user_id: str, person: Person | None) -> Reply:
         recent=MAX_RECENT_POSTS,
     )
     lines = [f"*{named(user_id, title_of(person))}*"]
+    if department := _department_line(call, person):
+        lines.append(department)
     if seen.top_tags:
         tags = ", ".join(f"{tag(name)} ({n})" for name, n in seen.top_tags)
         lines.append(call.t("profile.tags", tags=tags))
@@ -100,6 +103,18 @@ def _profile(call: Call, user_id: str, person: Person | None) -> Reply:
             where.append(f"<{link}|{call.t('profile.open')}>")
         items.append(Item("\n".join(filter(None, [body, SEPARATOR.join(where)]))))
     return answer("profile", user_id, head="\n".join(lines), items=items, head_buttons=buttons)
+
+
+def _department_line(call: Call, person: Person | None) -> str:
+    """The line "Department: Finance", unless it would only repeat the title beside the name."""
+    department = department_label(person)
+    if not department or person is None or _label(department) == _label(person.title):
+        return ""
+    return call.t("profile.department", department=inert(department))
+
+
+def _label(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _permalinks(call: Call, posts: Sequence[Post]) -> dict[tuple[str, str], str]:

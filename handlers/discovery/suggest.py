@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from handlers.calls import Call, Reply
 from handlers.discovery.common import active, answer, follows, people, title_of
-from storage.discovery import Suggestion, department_of, suggest
+from storage.discovery import Suggestion, suggest
 from storage.follows import Target
 from storage.models import Person
 from ui.blocks import FOLLOW_ACTION, Button, Item
@@ -85,13 +85,13 @@ def suggestions(call: Call) -> Reply:
 
 
 def _other_department(me: Person | None, them: Person | None) -> bool | None:
-    """Whether the fresh titles put us in different departments; None when one is unknown.
+    """Whether the fresh profiles put us in different departments; None when one is unknown.
 
-    The suggestions were weighed with cached titles, which for someone whose profile was
-    never fetched are empty: the reason shown follows the titles shown.
+    The suggestions were weighed with cached profiles, which for someone whose profile was
+    never fetched say nothing: the reason shown follows the profiles just fetched.
     """
-    mine = department_of(me.title) if me is not None else ""
-    theirs = department_of(them.title) if them is not None else ""
+    mine = me.department if me is not None else ""
+    theirs = them.department if them is not None else ""
     if not mine or not theirs:
         return None
     return mine != theirs

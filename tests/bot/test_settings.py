@@ -116,3 +116,10 @@ def test_settings_help_names_each_setting_once() -> None:
     shown = settings_help(DIGEST_RUN)
     assert shown.count("SLACK_BOT_TOKEN") == 1
     assert "SLACK_SIGNING_SECRET" not in shown
+
+
+def test_the_department_field_is_a_label_or_an_id_or_unset() -> None:
+    assert load_settings(BASE).department_field is None
+    assert load_settings({**BASE, "KRING_DEPARTMENT_FIELD": "  "}).department_field is None
+    chosen = load_settings({**BASE, "KRING_DEPARTMENT_FIELD": " Cost centre "})
+    assert chosen.department_field == "Cost centre"

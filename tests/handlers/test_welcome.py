@@ -170,3 +170,21 @@ def test_nobody_known_yet(sessions: sessionmaker[Session]) -> None:
         text, blocks = welcome_blocks(session=s, team_id=TEAM, user_id=NEW, lang="en", now=NOW)
     assert not [b for b in blocks if "accessory" in b]
     assert "/kring follow @" in json.dumps(blocks)
+
+
+def test_the_department_field_decides_who_is_a_colleague(sessions: sessionmaker[Session]) -> None:
+    def colleague(s: Session, uid: str, title: str, department: str) -> None:
+        profile = Profile(uid, name=uid.lower(), title=title, department=department)
+        upsert_profile(session=s, team_id=TEAM, profile=profile, now=NOW)
+
+    with sessions.begin() as s:
+        colleague(s, NEW, "Trainee, Design", "Finance")
+        colleague(s, "UFIN", "Engineer, Engineering", "Finance")
+        colleague(s, "UDES", "Illustrator, Design", "Marketing")
+        followed_by(s, "UDES", ["UA"])
+        department = s.get_one(Person, (TEAM, NEW)).department
+    with sessions.begin() as s:
+        picked = starter_people(
+            session=s, team_id=TEAM, user_id=NEW, department=department, now=NOW, limit=5
+        )
+    assert [(p.user_id, p.same_department) for p in picked] == [("UFIN", True), ("UDES", False)]

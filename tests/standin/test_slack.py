@@ -429,3 +429,50 @@ def test_action_and_url_verification_use_slack_encodings(app_double: _AppDouble)
         "challenge": "abc123",
         "type": "url_verification",
     }
+
+
+def test_team_profile_get_lists_the_custom_fields_slack_style(
+    client: WebClient, standin: StandinSlack
+) -> None:
+    standin.add_profile_field("Xf01", "Team")
+    standin.add_profile_field(
+        "Xf02", "Afdeling", field_type="options_list", possible_values=["Finance", "Sales"]
+    )
+    standin.add_profile_field("Xf03", "Badge number", is_hidden=True)
+    fields = client.team_profile_get()["profile"]["fields"]
+    assert [(f["id"], f["label"], f["ordering"]) for f in fields] == [
+        ("Xf01", "Team", 0),
+        ("Xf02", "Afdeling", 1),
+        ("Xf03", "Badge number", 2),
+    ]
+    assert fields[1]["type"] == "options_list"
+    assert fields[1]["possible_values"] == ["Finance", "Sales"]
+    assert fields[0]["possible_values"] is None and fields[0]["options"] is None
+    visible = client.team_profile_get(visibility="visible")["profile"]["fields"]
+    assert [f["id"] for f in visible] == ["Xf01", "Xf02"]
+    hidden = client.team_profile_get(visibility="hidden")["profile"]["fields"]
+    assert [f["id"] for f in hidden] == ["Xf03"]
+
+
+def test_users_profile_get_answers_custom_field_values(
+    client: WebClient, standin: StandinSlack
+) -> None:
+    standin.add_profile_field("Xf01", "Team")
+    profile = client.users_profile_get(user="U0001")["profile"]
+    assert profile["title"] == "Engineer"
+    assert profile["fields"] == {"Xf01": {"value": "Team Kring", "alt": ""}}
+    labelled = client.users_profile_get(user="U0001", include_labels=True)["profile"]
+    assert labelled["fields"]["Xf01"]["label"] == "Team"
+    standin.set_profile_field("U0001", "Xf01", "")  # emptied: Slack leaves it out
+    assert client.users_profile_get(user="U0001")["profile"]["fields"] == {}
+    with pytest.raises(SlackApiError) as raised:
+        client.users_profile_get(user="UNOBODY")
+    assert raised.value.response["error"] == "user_not_found"
+
+
+def test_users_info_can_leave_custom_field_values_out(
+    client: WebClient, standin: StandinSlack
+) -> None:
+    standin.custom_fields_in_users_info = False
+    assert client.users_info(user="U0001")["user"]["profile"]["fields"] == {}
+    assert standin.user("U0001")["profile"]["fields"]["Xf01"]["value"] == "Team Kring"

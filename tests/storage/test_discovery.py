@@ -258,3 +258,23 @@ def test_feed_is_the_newest_of_every_source(sessions: sessionmaker[Session]) -> 
             limit=5,
         )
     assert [p.ts for p in feed] == wanted[:5]
+
+
+def test_suggestions_weigh_the_department_field_over_titles(
+    sessions: sessionmaker[Session],
+) -> None:
+    def colleague(s: Session, uid: str, title: str, department: str) -> None:
+        profile = Profile(uid, name=uid.lower(), title=title, department=department)
+        upsert_profile(session=s, team_id="T1", profile=profile, now=NOW)
+
+    with sessions.begin() as s:
+        colleague(s, "UME", "Designer, Design", "Product")
+        colleague(s, "UTWIN", "Designer, Design", "Marketing")  # same title, other department
+        colleague(s, "UPEER", "Engineer, Engineering", "product")  # other title, same one
+        follow(session=s, team_id="T1", follower_id="UME", targets=[Target("tag", "ux")], now=NOW)
+        for uid in ("UPEER", "UTWIN"):
+            post(s, uid, {"ux"}, days_ago=2)
+    with sessions.begin() as s:
+        found = suggest(session=s, team_id="T1", user_id="UME", now=NOW)
+    assert [(x.user_id, x.other_department) for x in found] == [("UTWIN", True), ("UPEER", False)]
+    assert found[0].score == 1.5 * found[1].score

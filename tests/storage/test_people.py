@@ -5,12 +5,17 @@ from __future__ import annotations
 import threading
 import time
 from datetime import UTC, datetime
+from typing import Any
 
+import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import Person
 from storage.people import (
+    MAX_DEPARTMENT,
     Profile,
+    department_key,
+    department_label,
     find_person,
     get_person,
     set_language,
@@ -89,3 +94,42 @@ def test_titles_of_leaves_out_people_not_known(sessions: sessionmaker[Session]) 
     with sessions.begin() as s:
         assert titles_of(session=s, team_id="T1", user_ids=["U1", "U2", "U3"]) == {"U1": "Designer"}
         assert titles_of(session=s, team_id="T1", user_ids=[]) == {}
+
+
+@pytest.mark.parametrize(
+    ("field", "title", "key", "label"),
+    [
+        ("Finance", "Engineer, Engineering", "finance", "Finance"),
+        ("  Customer\tCare ", "", "customer care", "Customer Care"),
+        ("", "Accountant, Finance", "finance", "Finance"),
+        (None, "Backend engineer - Platform  Team", "platform team", "Platform Team"),
+        (None, "Designer", "designer", "Designer"),
+        (None, "", "", ""),
+        ("Straße", "", "strasse", "Straße"),
+    ],
+)
+def test_the_department_is_the_field_else_the_title(
+    field: str | None, title: str, key: str, label: str
+) -> None:
+    assert department_key(field, title) == key
+    assert department_label(Person(title=title, department_field=field)) == label
+
+
+def test_a_profile_that_does_not_tell_the_department_keeps_the_stored_one(
+    sessions: sessionmaker[Session],
+) -> None:
+    def store(**values: Any) -> Person:
+        with sessions.begin() as s:
+            person = upsert_profile(
+                session=s, team_id="T1", profile=Profile("U1", **values), now=NOW
+            )
+            s.expunge(person)
+            return person
+
+    assert store(title="Engineer, Engineering").department == "engineering"
+    assert store(title="Engineer, Engineering", department="Finance").department == "finance"
+    moved = store(title="Controller, Operations")  # a user_change without custom fields
+    assert (moved.department_field, moved.department) == ("Finance", "finance")
+    emptied = store(title="Controller, Operations", department="")
+    assert (emptied.department_field, emptied.department) == ("", "operations")
+    assert store(department="x" * 300).department_field == "x" * MAX_DEPARTMENT

@@ -68,7 +68,9 @@ def world(sessions: sessionmaker[Session]) -> None:
             upsert_profile(
                 session=s,
                 team_id=T,
-                profile=Profile(uid, name=name, real_name=name.title(), title="Designer"),
+                profile=Profile(
+                    uid, name=name, real_name=name.title(), title="Designer", department="UX"
+                ),
                 now=NOW,
             )
         record_post(
@@ -150,6 +152,7 @@ def test_export_holds_everything_about_the_person(sessions: sessionmaker[Session
         data = export(session=s, team_id=T, user_id="U1")
     json.dumps(data)  # serialisable as it is
     assert data["profile"]["name"] == "ann" and data["profile"]["title"] == "Designer"
+    assert data["profile"]["department"] == "UX"
     posts = {p["ts"]: p for p in data["posts"]}
     assert set(posts) == {P1, P3}
     first = posts[P1]
@@ -220,6 +223,7 @@ def test_forget_deletes_everything_and_leaves_only_the_marker(
         assert marker is not None and marker.forgotten and marker.opted_out
         assert (marker.name, marker.real_name, marker.display_name, marker.title) == ("",) * 4
         assert (marker.tz, marker.locale, marker.language, marker.fetched_at) == (None,) * 4
+        assert (marker.department_field, marker.department) == (None, "")
         others = s.get(Person, (T, "U2"))
         assert others is not None and others.name == "bob" and not others.forgotten
 

@@ -121,6 +121,23 @@ def test_a_single_week_and_no_weeks(sessions: sessionmaker[Session]) -> None:
     assert (week.start, week.posts) == (WEEK_STARTS[3], 1)
 
 
+def test_the_department_field_decides_which_follows_cross(sessions: sessionmaker[Session]) -> None:
+    this_week = datetime(2026, 11, 24, 12, tzinfo=UTC)
+    with sessions.begin() as s:
+        for uid, title, department in (
+            ("UANN", "Designer, Design", "Product"),
+            ("UBOB", "Backend engineer, Engineering", "Product"),  # titles say: crosses
+            ("UEVE", "Designer, Design", "Marketing"),  # titles say: the same
+            ("UDAN", "Sales", ""),  # left empty: the title tells
+        ):
+            profile = Profile(uid, name=uid.lower(), title=title, department=department)
+            upsert_profile(session=s, team_id="T1", profile=profile, now=NOW)
+        follows(s, "UANN", "UBOB", "UEVE", "UDAN", at=this_week)
+    with sessions.begin() as s:
+        last = weekly_stats(session=s, team_id="T1", now=NOW)[-1]
+    assert (last.cross_department_follows, last.known_department_follows) == (2, 3)
+
+
 def test_cross_department_share_is_none_without_known_departments() -> None:
     week = WeekStats(WEEK_STARTS[0], WEEK_STARTS[1], known_department_follows=4)
     assert week.cross_department_share == 0.0
