@@ -222,7 +222,7 @@ def running_kring(db_url: str, standin: StandinSlack) -> Iterator[RunningKring]:
     )
     kring = build(settings)
     try:
-        with serving(make_wsgi(kring.app, kring.engine, writer=kring.deps.writer)) as url:
+        with serving(make_wsgi(kring.app, kring.engine)) as url:
             yield RunningKring(kring=kring, url=url)
     finally:
         kring.close()

@@ -74,9 +74,7 @@ def cmd_run(_: argparse.Namespace) -> int:
                     1,
                 )
             return 0
-        server = HttpServer(
-            make_wsgi(kring.app, kring.engine, writer=kring.deps.writer), port=settings.port
-        )
+        server = HttpServer(make_wsgi(kring.app, kring.engine), port=settings.port)
 
         def _on_signal(signum: int, frame: FrameType | None) -> None:
             log.info("Stopping: finishing requests and digest sends in flight")

@@ -386,9 +386,7 @@ def _mention_answer(standin: StandinSlack, thread_ts: str) -> tuple[str, bool]:
 @contextlib.contextmanager
 def _serving(kring: Kring) -> Iterator[str]:
     """Kring's HTTP endpoint on a free port of 127.0.0.1 until the block ends."""
-    server = HttpServer(
-        make_wsgi(kring.app, kring.engine, writer=kring.deps.writer), host="127.0.0.1", port=0
-    )
+    server = HttpServer(make_wsgi(kring.app, kring.engine), host="127.0.0.1", port=0)
     thread = threading.Thread(target=server.serve, name="kring-demo-http", daemon=True)
     thread.start()
     try:

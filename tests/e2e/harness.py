@@ -77,9 +77,7 @@ def running_kring(
         }
     )
     kring = build(settings, clock=clock)
-    server = HttpServer(
-        make_wsgi(kring.app, kring.engine, writer=kring.deps.writer), host="127.0.0.1", port=0
-    )
+    server = HttpServer(make_wsgi(kring.app, kring.engine), host="127.0.0.1", port=0)
     url = f"http://127.0.0.1:{server.port}"
     thread = threading.Thread(target=server.serve, name="kring-http", daemon=True)
     thread.start()
