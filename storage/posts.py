@@ -36,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from storage.db import _insert_ignore, insert_ignore
-from storage.models import DeletedMessage, Mention, Permalink, Person, Post, PostTag, Reaction
+from storage.models import Base, DeletedMessage, Mention, Permalink, Person, Post, PostTag, Reaction
 from storage.privacy import is_unrecorded
 
 Key = tuple[str, str, str]  # team, channel, ts
@@ -92,6 +92,18 @@ class _Statements:
     replies: Any  # sets the reply count of the parents named
 
 
+def _insert_many(dialect: str, model: type[Base]) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING for a list of rows. On PostgreSQL with RETURNING (the
+    rows returned go unread): SQLAlchemy then sends the rows as one multi-row statement instead
+    of through psycopg's executemany, which costs half as much again. On SQLite the driver's
+    executemany is the cheaper of the two."""
+    statement = _insert_ignore(dialect, model)
+    if dialect == "postgresql":
+        table: Any = model.__table__
+        return statement.returning(*table.primary_key)
+    return statement
+
+
 @functools.cache
 def _statements(dialect: str) -> _Statements:
     reply = aliased(Post)
@@ -106,12 +118,12 @@ def _statements(dialect: str) -> _Statements:
                 tuple_(*message).in_(bindparam("messages", expanding=True))
             ),
         ),
-        new_people=_insert_ignore(dialect, Person),
+        new_people=_insert_many(dialect, Person),
         posts=_insert_ignore(dialect, Post).returning(
             Post.team_id, Post.channel_id, Post.ts, Post.id
         ),
-        tags=_insert_ignore(dialect, PostTag),
-        mentions=_insert_ignore(dialect, Mention),
+        tags=_insert_many(dialect, PostTag),
+        mentions=_insert_many(dialect, Mention),
         replies=update(Post)
         .where(
             tuple_(Post.team_id, Post.channel_id, Post.ts).in_(bindparam("parents", expanding=True))
