@@ -35,7 +35,7 @@ KRING_TEST_DATABASE_URL is set, ``postgresql``):
   (``ingest_<db>_mentions_stored``).
 
 Sizes: BENCH_SCALE multiplies the event counts (2000 per app and database in throughput
-rounds, 100 warm-up); the whole run takes about 2 minutes with PostgreSQL on two cores.
+rounds, 100 warm-up); the whole run takes about 1.5 minutes with PostgreSQL on two cores.
 
 The senders run in the same process as the servers (simpler, and the stand-in Slack is
 in-process anyway), so they compete with them for the GIL. To keep that small, requests are
