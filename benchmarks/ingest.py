@@ -8,7 +8,9 @@ and its database transaction. The baseline is a Bolt app with the same settings 
 secret, client pointed at the stand-in Slack, ``process_before_response=True``, token
 verification) whose ``message`` listener does nothing, served by the same ``HttpServer``.
 
-Figures (``<db>`` is ``sqlite`` and, when KRING_TEST_DATABASE_URL is set, ``postgresql``):
+Slack delivers at most 30,000 events per workspace per hour (about 8 a second); the budgets ask
+for 200 a second, 24 times that. Figures (``<db>`` is ``sqlite`` and, when
+KRING_TEST_DATABASE_URL is set, ``postgresql``):
 
 * ``ingest_noop_ack_p50_ms`` / ``_p99_ms`` / ``_max_ms``: the do-nothing app's latency under the
   paced load below (half as long), the floor Kring's latency sits on;
@@ -16,28 +18,31 @@ Figures (``<db>`` is ``sqlite`` and, when KRING_TEST_DATABASE_URL is set, ``post
   BENCH_THREADS (4) sender threads, each on its own keep-alive connection. The two apps are
   measured in alternating rounds (do-nothing, Kring, do-nothing, …) during the same pass, so
   background load on a shared machine hits both alike;
-* ``ingest_<db>_cost_ratio``: do-nothing events/s ÷ Kring events/s, i.e. Kring's per-event cost
-  as a multiple of the do-nothing app's. Budget: at most 1.5;
-* ``ingest_<db>_cpu_ms_per_event`` / ``ingest_<db>_noop_cpu_ms_per_event``: process CPU time
-  per event in those rounds (clients included), less sensitive to other load than wall time;
+* ``ingest_<db>_cost_ratio``: do-nothing events/s ÷ Kring events/s in those rounds. The budget
+  before issue 11 (1.5); reported for comparison, no longer a budget: with senders that each
+  wait for their answer it counts Kring's commit latency as cost;
+* ``ingest_<db>_cpu_ms_per_event`` / ``ingest_<db>_noop_cpu_ms_per_event``: process CPU time per
+  event in those rounds (clients included), and ``ingest_<db>_cpu_ratio``, Kring's ÷ the
+  do-nothing app's. Budget: at most 2.5 on SQLite and 3.5 on PostgreSQL;
 * ``ingest_<db>_ack_p50_ms`` / ``_p99_ms`` / ``_max_ms``: acknowledgement latency of an
-  open-loop sender pacing one event every 20 ms (50 events/s) for BENCH_LATENCY_SECONDS (20 s);
-  latency runs from the moment a request was *due*, so a late sender cannot hide a stall.
-  Budget: p99 under 100 ms;
-* ``ingest_<db>_posts_stored``: posts in Kring's database afterwards. It must equal the number
-  of distinct events sent to Kring (warm-up included), and every request must have been
-  answered 200.
+  open-loop sender pacing 200 events per second for BENCH_LATENCY_SECONDS (20 s); latency runs
+  from the moment a request was *due*, so a late sender cannot hide a stall. One event in
+  twenty is delivered a second time as a Slack retry (``X-Slack-Retry-Num: 1``). Budget: p99 at
+  most 50 ms;
+* ``ingest_<db>_posts_stored``: posts in Kring's database afterwards. Nothing lost: it must
+  equal the number of distinct events sent to Kring (warm-up included), every request answered
+  200; nothing doubled: retries add no post, and every post has its one mention
+  (``ingest_<db>_mentions_stored``).
 
 Sizes: BENCH_SCALE multiplies the event counts (2000 per app and database in throughput
 rounds, 100 warm-up); the whole run takes about 1.5 minutes with PostgreSQL on two cores.
 
 The senders run in the same process as the servers (simpler, and the stand-in Slack is
-in-process anyway), so they compete with them for the GIL. To keep that small, throughput
-requests are built and signed before the clock starts; the servers still verify every
-signature. The client's share of the work is the same for both apps, so it dilutes the ratio
-in Kring's favour, if anything: a cross-check with both servers in a subprocess (clients on the
-other core) gave higher ratios than the in-process run on the same machine (5.6 against about
-4.6 on SQLite): the in-process ratio errs on Kring's side, never against it.
+in-process anyway), so they compete with them for the GIL. To keep that small, requests are
+built and signed before the clock starts; the servers still verify every signature. The
+client's share of the work is the same for both apps, so it dilutes the ratios in Kring's
+favour, if anything: a cross-check with both servers in a subprocess (clients on the other
+core) gave higher ratios than the in-process run on the same machine.
 """
 
 from __future__ import annotations
@@ -79,11 +84,13 @@ from benchmarks.common import (
 from bot.web import make_wsgi
 from standin.harness import BOT_TOKEN, SIGNING_SECRET, running_kring, serving
 from standin.slack import StandinSlack
-from storage.models import Post
+from storage.models import Mention, Post
 
-COST_RATIO_BUDGET = 1.5
-P99_BUDGET_MS = 100.0
-PACED_RATE = 50.0  # events per second
+OLD_COST_RATIO_BUDGET = 1.5  # until issue 11; reported for comparison only
+CPU_RATIO_BUDGET = {"sqlite": 2.5, "postgresql": 3.5}
+P99_BUDGET_MS = 50.0
+PACED_RATE = 200.0  # events per second
+RETRY_EVERY = 20  # in the paced run, every 20th event is delivered again as a Slack retry
 USERS = 50
 
 TOPICS = ["release", "onboarding", "design", "backend", "hiring", "q3-goals", "infra", "docs"]
@@ -96,6 +103,8 @@ THINGS = [
     "faster search on the help centre",
     "the migration runbook",
 ]
+
+Request = tuple[bytes, dict[str, str]]  # a signed body and its headers
 
 
 # -- events ------------------------------------------------------------------------------------
@@ -184,7 +193,7 @@ class Tally:
         return self.sent / self.seconds if self.seconds > 0 else 0.0
 
 
-def blast(url: str, requests: list[tuple[bytes, dict[str, str]]], threads: int) -> Tally:
+def blast(url: str, requests: list[Request], threads: int) -> Tally:
     """Send ``requests`` as fast as ``threads`` keep-alive connections allow; wall-clock timed."""
     tally = Tally()
     todo = iter(range(len(requests)))
@@ -218,15 +227,15 @@ def blast(url: str, requests: list[tuple[bytes, dict[str, str]]], threads: int) 
     return tally
 
 
-def paced(url: str, factory: EventFactory, count: int, *, rate: float = PACED_RATE) -> Tally:
-    """Open loop: event ``i`` is due at ``start + i / rate``, whether or not earlier ones were
+def paced(url: str, deliveries: list[Request], *, rate: float = PACED_RATE) -> Tally:
+    """Open loop: delivery ``i`` is due at ``start + i / rate``, whether or not earlier ones were
     answered. Latency is measured from the due time, so a sender held up by a slow answer (or
     by the GIL) shows up in the figures instead of quietly lowering the rate."""
     tally = Tally()
-    todo = iter(range(count))
+    todo = iter(range(len(deliveries)))
     todo_lock = threading.Lock()
-    # Enough connections that a 160 ms stall still leaves a free sender for the next event.
-    senders = 8
+    # Enough connections that a 40 ms stall still leaves a free sender for the next event.
+    senders = 12
     ready = threading.Barrier(senders + 1)
     start = [0.0]
 
@@ -241,9 +250,8 @@ def paced(url: str, factory: EventFactory, count: int, *, rate: float = PACED_RA
                 if i is None:
                     return
                 due = start[0] + i / rate
-                body, headers = signed_request(factory.body())
                 wait_until(due)
-                status = poster.post(body, headers)
+                status = poster.post(*deliveries[i])
                 tally.add(status, (time.perf_counter() - due) * 1000)
         finally:
             poster.close()
@@ -259,7 +267,19 @@ def paced(url: str, factory: EventFactory, count: int, *, rate: float = PACED_RA
     return tally
 
 
-def signed_batch(factory: EventFactory, count: int) -> list[tuple[bytes, dict[str, str]]]:
+def with_retries(requests: list[Request]) -> list[Request]:
+    """``requests`` with every RETRY_EVERY-th one delivered once more right after, as Slack
+    retries an event it thinks went unanswered (same body and signature, a retry header)."""
+    out: list[Request] = []
+    for i, (body, headers) in enumerate(requests, 1):
+        out.append((body, headers))
+        if i % RETRY_EVERY == 0:
+            retry = {**headers, "X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+            out.append((body, retry))
+    return out
+
+
+def signed_batch(factory: EventFactory, count: int) -> list[Request]:
     return [signed_request(factory.body()) for _ in range(count)]
 
 
@@ -314,9 +334,7 @@ class Throughput:
         return self.cpu_seconds * 1000 / self.sent if self.sent else 0.0
 
 
-def timed_blast(
-    url: str, requests: list[tuple[bytes, dict[str, str]]], threads: int, into: Throughput
-) -> None:
+def timed_blast(url: str, requests: list[Request], threads: int, into: Throughput) -> None:
     cpu = time.process_time()
     tally = blast(url, requests, threads)
     into.add(tally, time.process_time() - cpu)
@@ -341,7 +359,7 @@ def serving_noop(standin: StandinSlack) -> Iterator[str]:
 def noop_latency(out: Out, plan: Plan, noop_url: str, factory: EventFactory) -> None:
     """The do-nothing app's paced latency: the floor Kring's figures sit on."""
     blast(noop_url, signed_batch(factory, plan.warmup), plan.threads)
-    slow = paced(noop_url, factory, plan.noop_paced_events)
+    slow = paced(noop_url, signed_batch(factory, plan.noop_paced_events))
     _latency_figures(out, "ingest_noop", slow)
     budget("ingest_noop_answers", slow.bad == 0, f"{slow.bad} requests not answered 200")
 
@@ -352,6 +370,7 @@ def bench_kring(
     prefix = f"ingest_{kind}"
     kring, noop = Throughput(), Throughput()
     per_round = max(1, plan.events // plan.rounds)
+    deliveries = with_retries(signed_batch(factory, plan.paced_events))
     with fresh_database(kind) as db_url, running_kring(db_url, standin) as running:
         warm = blast(running.url, signed_batch(factory, plan.warmup), plan.threads)
         blast(noop_url, signed_batch(factory, plan.warmup), plan.threads)
@@ -361,37 +380,51 @@ def bench_kring(
             timed_blast(running.url, signed_batch(factory, per_round), plan.threads, kring)
         writer = running.kring.deps.writer
         batch_avg = writer.items / writer.batches if writer and writer.batches else 0.0
-        slow = paced(running.url, factory, plan.paced_events)
+        slow = paced(running.url, deliveries)
         with running.kring.engine.connect() as conn:
             stored = int(conn.scalar(select(func.count()).select_from(Post)) or 0)
+            mentions = int(conn.scalar(select(func.count()).select_from(Mention)) or 0)
 
-    ratio = noop.per_second / kring.per_second if kring.per_second else float("inf")
+    cost_ratio = noop.per_second / kring.per_second if kring.per_second else float("inf")
+    cpu_ratio = (
+        kring.cpu_ms_per_event / noop.cpu_ms_per_event if noop.cpu_ms_per_event else float("inf")
+    )
     out(f"{prefix}_noop_events_per_second", noop.per_second, "events/s")
     out(f"{prefix}_events_per_second", kring.per_second, "events/s")
-    out(f"{prefix}_cost_ratio", ratio, "ratio")
+    out(f"{prefix}_cost_ratio", cost_ratio, "ratio")
+    note(f"{prefix}_cost_ratio: the old budget ({OLD_COST_RATIO_BUDGET}), not applied any more")
     out(f"{prefix}_noop_cpu_ms_per_event", noop.cpu_ms_per_event, "ms")
     out(f"{prefix}_cpu_ms_per_event", kring.cpu_ms_per_event, "ms")
+    out(f"{prefix}_cpu_ratio", cpu_ratio, "ratio")
     out(f"{prefix}_posts_per_transaction", batch_avg, "posts")
     _latency_figures(out, prefix, slow)
+    out(f"{prefix}_retries_sent", slow.sent - plan.paced_events, "events")
     out(f"{prefix}_posts_stored", stored, "posts")
+    out(f"{prefix}_mentions_stored", mentions, "mentions")
 
+    cpu_budget = CPU_RATIO_BUDGET[kind]
     budget(
-        f"{prefix}_cost_ratio",
-        ratio <= COST_RATIO_BUDGET,
-        f"Kring costs {ratio:.2f}x the do-nothing app per event, budget {COST_RATIO_BUDGET}x",
+        f"{prefix}_cpu_ratio",
+        cpu_ratio <= cpu_budget,
+        f"Kring spends {cpu_ratio:.2f}x the do-nothing app's CPU per event, budget {cpu_budget}x",
     )
     p99 = percentile(slow.latencies_ms, 99)
     budget(
         f"{prefix}_ack_p99",
-        p99 < P99_BUDGET_MS,
-        f"p99 {p99:.1f} ms at {PACED_RATE:g} events/s, budget < {P99_BUDGET_MS:g} ms",
+        p99 <= P99_BUDGET_MS,
+        f"p99 {p99:.1f} ms at {PACED_RATE:g} events/s, budget {P99_BUDGET_MS:g} ms",
     )
-    sent = warm.sent + kring.sent + slow.sent
+    distinct = warm.sent + kring.sent + plan.paced_events
     bad = warm.bad + kring.bad + slow.bad + noop.bad
     budget(
-        f"{prefix}_posts_stored",
-        stored == sent and bad == 0,
-        f"{stored} posts stored for {sent} distinct events, {bad} answers not 200",
+        f"{prefix}_nothing_lost",
+        stored >= distinct and bad == 0,
+        f"{stored} posts stored for {distinct} distinct events, {bad} answers not 200",
+    )
+    budget(
+        f"{prefix}_nothing_doubled",
+        stored <= distinct and mentions == stored,
+        f"{stored} posts with {mentions} mentions for {distinct} distinct events",
     )
 
 

@@ -13,7 +13,6 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import Engine
 
 from storage.db import ping
-from storage.writer import PostWriter
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -33,13 +32,9 @@ def _plain(start_response: StartResponse, status: str, body: dict[str, Any]) -> 
 
 
 def make_wsgi(
-    app: App, engine: Engine, *, writer: PostWriter | None = None
+    app: App, engine: Engine
 ) -> Callable[[WSGIEnvironment, StartResponse], Iterable[bytes]]:
-    """One WSGI callable that routes Slack's path to Bolt and answers health checks.
-
-    With ``writer``, each Slack request tells it that a post may be on its way, so that the
-    group commit waits for concurrent events only while some are still coming.
-    """
+    """One WSGI callable that routes Slack's path to Bolt and answers health checks."""
     slack = SlackRequestHandler(app, path=EVENTS_PATH)
 
     def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
@@ -55,13 +50,7 @@ def make_wsgi(
             length = int(environ.get("CONTENT_LENGTH") or 0)
             if length > MAX_BODY:
                 return _plain(start_response, "413 Payload Too Large", {"ok": False})
-            if writer is None:
-                return slack(environ, start_response)
-            writer.request_started()
-            try:
-                return slack(environ, start_response)
-            finally:
-                writer.request_finished()
+            return slack(environ, start_response)
         return _plain(start_response, "404 Not Found", {"ok": False, "error": "not_found"})
 
     return wsgi

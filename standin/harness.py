@@ -91,7 +91,7 @@ def running_kring(
     )
     kring = build(settings, clock=clock)
     try:
-        with serving(make_wsgi(kring.app, kring.engine, writer=kring.deps.writer)) as url:
+        with serving(make_wsgi(kring.app, kring.engine)) as url:
             yield Running(
                 kring=kring,
                 url=url,

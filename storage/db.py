@@ -14,7 +14,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.dml import Insert
 
-from storage import sqlite_ingest
 from storage.models import Base
 from telemetry.metrics import DATABASE_ERRORS
 
@@ -53,9 +52,6 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")
-            # Temporary tables in memory: the ingest trigger's scratch rows (see
-            # storage.sqlite_ingest) never touch a file.
-            cur.execute("PRAGMA temp_store=MEMORY")
             if url not in ("sqlite://", "sqlite:///:memory:"):
                 cur.execute("PRAGMA journal_mode=WAL")
                 cur.execute("PRAGMA synchronous=NORMAL")
@@ -185,8 +181,5 @@ def upgrade(engine: Engine) -> None:
 
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as conn:
-        if engine.dialect.name == "sqlite":
-            for statement in sqlite_ingest.DROP:
-                conn.exec_driver_sql(statement)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

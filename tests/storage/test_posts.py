@@ -171,3 +171,27 @@ def test_rows_are_scoped_by_team(sessions: sessionmaker[Session]) -> None:
         assert record_post(session=s, post=post(team_id="T2"))
     with sessions.begin() as s:
         assert count(s, Post) == 2
+
+
+def test_an_edit_arriving_after_the_deletion_does_not_bring_the_message_back(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions.begin() as s:
+        record_post(session=s, post=post())
+    with sessions.begin() as s:
+        delete_post(session=s, team_id="T1", channel_id="C1", ts=post().ts, now=NOW)
+    with sessions.begin() as s:
+        assert edit_post(session=s, post=post(text="edited", edited_at=NOW)) is False
+        assert count(s, Post) == 0
+
+
+def test_an_edited_reply_never_seen_counts_on_its_parent(sessions: sessionmaker[Session]) -> None:
+    parent = post()
+    reply = post("1700000001.000100", thread_ts=parent.ts, user_id="U2", edited_at=NOW)
+    with sessions.begin() as s:
+        record_post(session=s, post=parent)
+    with sessions.begin() as s:
+        assert edit_post(session=s, post=reply)
+    with sessions.begin() as s:
+        stored = get_post(session=s, team_id="T1", channel_id="C1", ts=parent.ts)
+        assert stored is not None and stored.reply_count == 1
