@@ -222,7 +222,10 @@ def running_kring(db_url: str, standin: StandinSlack) -> Iterator[RunningKring]:
     )
     kring = build(settings)
     try:
-        with serving(make_wsgi(kring.app, kring.engine, writer=kring.deps.writer)) as url:
+        wsgi = make_wsgi(
+            kring.app, kring.engine, signing_secret=SIGNING_SECRET, writer=kring.deps.writer
+        )
+        with serving(wsgi) as url:
             yield RunningKring(kring=kring, url=url)
     finally:
         kring.close()

@@ -75,7 +75,13 @@ def cmd_run(_: argparse.Namespace) -> int:
                 )
             return 0
         server = HttpServer(
-            make_wsgi(kring.app, kring.engine, writer=kring.deps.writer), port=settings.port
+            make_wsgi(
+                kring.app,
+                kring.engine,
+                signing_secret=settings.slack_signing_secret,
+                writer=kring.deps.writer,
+            ),
+            port=settings.port,
         )
 
         def _on_signal(signum: int, frame: FrameType | None) -> None:

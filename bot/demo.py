@@ -387,7 +387,14 @@ def _mention_answer(standin: StandinSlack, thread_ts: str) -> tuple[str, bool]:
 def _serving(kring: Kring) -> Iterator[str]:
     """Kring's HTTP endpoint on a free port of 127.0.0.1 until the block ends."""
     server = HttpServer(
-        make_wsgi(kring.app, kring.engine, writer=kring.deps.writer), host="127.0.0.1", port=0
+        make_wsgi(
+            kring.app,
+            kring.engine,
+            signing_secret=kring.settings.slack_signing_secret,
+            writer=kring.deps.writer,
+        ),
+        host="127.0.0.1",
+        port=0,
     )
     thread = threading.Thread(target=server.serve, name="kring-demo-http", daemon=True)
     thread.start()

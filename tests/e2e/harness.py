@@ -78,7 +78,9 @@ def running_kring(
     )
     kring = build(settings, clock=clock)
     server = HttpServer(
-        make_wsgi(kring.app, kring.engine, writer=kring.deps.writer), host="127.0.0.1", port=0
+        make_wsgi(kring.app, kring.engine, signing_secret=SIGNING_SECRET, writer=kring.deps.writer),
+        host="127.0.0.1",
+        port=0,
     )
     url = f"http://127.0.0.1:{server.port}"
     thread = threading.Thread(target=server.serve, name="kring-http", daemon=True)
