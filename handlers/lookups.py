@@ -40,12 +40,8 @@ def people(
     out: dict[str, Person] = {}
     for uid in ids:
         person = cached.get(uid)
-        fresh = (
-            person is not None
-            and person.fetched_at is not None
-            and now - _aware(person.fetched_at, now) < max_age
-        )
-        if fresh and person is not None:
+        age = None if person is None else profile_age(person, now)
+        if person is not None and age is not None and age < max_age:
             out[uid] = person
             continue
         try:
@@ -63,6 +59,13 @@ def people(
                 session=session, team_id=team_id, profile=profile_from_user(user), now=now
             )
     return out
+
+
+def profile_age(person: Person, now: datetime) -> timedelta | None:
+    """How long ago Slack last described ``person`` (None: never)."""
+    if person.fetched_at is None:
+        return None
+    return now - _aware(person.fetched_at, now)
 
 
 def _aware(value: datetime, like: datetime) -> datetime:

@@ -433,6 +433,17 @@ EN: dict[str, str] = {
     "button.unmute": "Unmute",
     "action.muted": "Muted {target}: they won't appear in your digests or suggestions.",
     "list.and": " and ",
+    # --- issue 10, server & limits: admin rights fail closed; the cap on follows ---------------
+    "admin.unconfirmed": (
+        "Slack isn't answering right now, so I can't confirm that you're a workspace admin or "
+        "owner, and `/kring admin` stays closed until it does. Please try again in a few minutes."
+    ),
+    "follow.limit": (
+        "You can follow at most {limit} people and tags, and you've reached that, so I didn't "
+        "follow {targets}. `/kring unfollow` makes room."
+    ),
+    "following.more": "…and {count} more",
+    # --- end of issue 10, server & limits ----------------------------------------------------
 }
 
 NL: dict[str, str] = {
@@ -855,6 +866,18 @@ NL: dict[str, str] = {
     "button.unmute": "Niet dempen",
     "action.muted": "{target} gedempt: ze verschijnen niet in je overzichten of suggesties.",
     "list.and": " en ",
+    # --- issue 10, server & limits: admin rights fail closed; the cap on follows ---------------
+    "admin.unconfirmed": (
+        "Slack antwoordt nu niet, dus ik kan niet nagaan of je beheerder of eigenaar van de "
+        "werkruimte bent; `/kring admin` blijft dicht tot Slack weer antwoordt. Probeer het over "
+        "een paar minuten opnieuw."
+    ),
+    "follow.limit": (
+        "Je kunt hoogstens {limit} mensen en tags volgen en dat aantal heb je bereikt, dus ik "
+        "volg {targets} niet. Met `/kring unfollow` maak je ruimte."
+    ),
+    "following.more": "…en nog {count}",
+    # --- end of issue 10, server & limits ----------------------------------------------------
 }
 
 CATALOG: Mapping[str, Mapping[str, str]] = {"en": EN, "nl": NL}
