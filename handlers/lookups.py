@@ -46,10 +46,12 @@ def people(
             continue
         try:
             answer = client.users_info(user=uid, include_locale=True)
-        except SlackApiError as exc:
-            if exc.response.get("error") in MISSING_USER_ERRORS:
+        except (SlackApiError, OSError) as exc:
+            # OSError: Slack unreachable or too slow (after the client's own retries).
+            error = exc.response.get("error") if isinstance(exc, SlackApiError) else repr(exc)
+            if error in MISSING_USER_ERRORS:
                 continue
-            log.warning("users.info failed for %s: %s", uid, exc.response.get("error"))
+            log.warning("users.info failed for %s: %s", uid, error)
             if person is not None and person.fetched_at is not None:
                 out[uid] = person
             continue

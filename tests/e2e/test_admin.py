@@ -184,8 +184,8 @@ def test_admin_rights_fail_closed_when_slack_cannot_confirm_them(
     now = [datetime.now(UTC)]
     with running_kring(db_url, standin, clock=lambda: now[0]) as kring:
         assert "Channels Kring records" in ask(kring, "admin channels", **ADA)
-        # Slack stops answering users.info (every attempt, retries included).
-        standin.fail_next("users.info", status=503, times=100)
+        # Slack can't answer users.info any more.
+        standin.fail_next("users.info", error="fatal_error", times=100)
 
         # Slack's word from 40 minutes ago still counts.
         now[0] += timedelta(minutes=40)
@@ -215,6 +215,6 @@ def test_a_dutch_admin_hears_in_dutch_that_slack_cannot_confirm(
     now = [datetime.now(UTC)]
     with running_kring(db_url, standin, clock=lambda: now[0]) as kring:
         assert "Kanalen die Kring vastlegt" in ask(kring, "admin kanalen", **NOOR)
-        standin.fail_next("users.info", status=503, times=100)
+        standin.fail_next("users.info", error="fatal_error", times=100)
         now[0] += timedelta(hours=2)
         assert "Slack antwoordt nu niet" in ask(kring, "admin kanalen", **NOOR)
