@@ -91,7 +91,6 @@ def make_wsgi(
     signing_secret: str,
     writer: PostWriter | None = None,
     refused: RefusalLog | None = None,
-    clock: Callable[[], float] = time.time,
 ) -> Callable[[WSGIEnvironment, StartResponse], Iterable[bytes]]:
     """One WSGI callable that routes Slack's path to Bolt and answers health checks.
 
@@ -118,7 +117,7 @@ def make_wsgi(
             refused.refused(refusals.TOO_LARGE, length)
             return _plain(start_response, "413 Payload Too Large", {"ok": False})
         body = environ["wsgi.input"].read(length) if length else b""
-        reason = refusal(verifier, environ, body, clock())
+        reason = refusal(verifier, environ, body, time.time())
         if reason is not None:
             refused.refused(reason, len(body))
             return unauthorized(start_response)
