@@ -55,6 +55,9 @@ def build_bolt(settings: Settings, client: WebClient, deps: Deps) -> App:
         # Listeners write before Slack hears 200, so an event whose write fails is retried.
         process_before_response=True,
         logger=logging.getLogger("kring.bolt"),
+        # bot.web checks the signature before the body is parsed; Bolt's own check comes after
+        # parsing (junk got a 500) and logs every refused request's whole body.
+        request_verification_enabled=False,
     )
 
     @app.error

@@ -88,7 +88,7 @@ def cmd_run(_: argparse.Namespace, settings: Settings) -> int:
             log.info("Metrics: /metrics and /healthz on port %d", metrics.port)
         server: HttpServer | None = None
         if not settings.socket_mode:
-            wsgi = make_wsgi(kring.app, kring.engine)
+            wsgi = make_wsgi(kring.app, kring.engine, signing_secret=settings.slack_signing_secret)
             server = _listen(
                 lambda: HttpServer(wsgi, host=settings.host, port=settings.port),
                 settings,

@@ -83,10 +83,10 @@ def _apply(
                 ).get(target.value)
                 if person is None or person.deleted:
                     return False, True
-            new, _ = follow(
+            followed = follow(
                 session=session, team_id=team_id, follower_id=user_id, targets=[target], now=now
             )
-            return bool(new), False
+            return bool(followed.new), False
         if action_id == UNFOLLOW_ACTION:
             gone, _ = unfollow(
                 session=session, team_id=team_id, follower_id=user_id, targets=[target]

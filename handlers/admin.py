@@ -2,7 +2,9 @@
 
 Kring only reads the public channels it was invited to and does not moderate content; these
 commands let admins see which channels that is and how Kring is used. Who is an admin comes
-from Slack (``users.info``: ``is_admin`` or ``is_owner``), re-checked every few minutes.
+from Slack (``users.info``: ``is_admin`` or ``is_owner``), re-checked every few minutes. When
+Slack can't be asked, an answer from the last hour still counts; an older one doesn't, and the
+admin commands are refused until Slack answers again (fail closed).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -28,6 +30,8 @@ log = logging.getLogger(__name__)
 
 # A demoted admin loses access once their cached profile is this old.
 ADMIN_PROFILE_MAX_AGE = timedelta(minutes=10)
+# While Slack can't answer, admin rights rest on Slack's last word only if it is this recent.
+ADMIN_CONFIRMATION_MAX_AGE = timedelta(hours=1)
 STATS_WEEKS = 4
 CHANNELS_SHOWN = 100
 CHANNEL_PAGE = 200
@@ -40,11 +44,17 @@ def is_admin(person: Person | None) -> bool:
     return person is not None and not person.deleted and (person.is_admin or person.is_owner)
 
 
-def admin_profile(
+AdminCheck = Literal["admin", "refused", "unconfirmed"]
+
+
+def admin_check(
     *, session: Session, client: WebClient, team_id: str, user_id: str, now: datetime
-) -> Person | None:
-    """The asker's profile if they are an admin or owner (refreshed when older than a few
-    minutes), else None."""
+) -> tuple[AdminCheck, Person | None]:
+    """Whether the asker is an admin or owner, with their profile when they are.
+
+    The profile is asked of Slack again when older than a few minutes. "unconfirmed" when
+    Slack could not be asked and its last answer is over an hour old (or there is none).
+    """
     person = lookups.people(
         session=session,
         client=client,
@@ -53,21 +63,29 @@ def admin_profile(
         now=now,
         max_age=ADMIN_PROFILE_MAX_AGE,
     ).get(user_id)
-    return person if is_admin(person) else None
+    age = None if person is None else lookups.profile_age(person, now)
+    if age is None or age > ADMIN_CONFIRMATION_MAX_AGE:
+        return "unconfirmed", None
+    return ("admin", person) if is_admin(person) else ("refused", None)
+
+
+def admin_profile(
+    *, session: Session, client: WebClient, team_id: str, user_id: str, now: datetime
+) -> Person | None:
+    """The asker's profile if Slack confirms they are an admin or owner, else None."""
+    return admin_check(session=session, client=client, team_id=team_id, user_id=user_id, now=now)[1]
 
 
 def cmd_admin(call: Call) -> Reply:
-    if (
-        admin_profile(
-            session=call.session,
-            client=call.client,
-            team_id=call.asker.team_id,
-            user_id=call.asker.user_id,
-            now=call.deps.clock(),
-        )
-        is None
-    ):
-        return Reply(call.t("admin.refused"))
+    checked, _ = admin_check(
+        session=call.session,
+        client=call.client,
+        team_id=call.asker.team_id,
+        user_id=call.asker.user_id,
+        now=call.deps.clock(),
+    )
+    if checked != "admin":
+        return Reply(call.t("admin.unconfirmed" if checked == "unconfirmed" else "admin.refused"))
     what = call.args[0] if len(call.args) == 1 else ""
     if is_word(what, "input.admin.channels"):
         return admin_channels(call)

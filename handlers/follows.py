@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from handlers.calls import Call, Reply, show, too_many_targets
 from handlers.targets import resolve_targets
-from storage.follows import Target, follow, following, unfollow
-from ui.i18n import join
+from storage.follows import MAX_FOLLOWS, Target, follow, following, unfollow
+from ui.i18n import join, t
+
+# Characters for each list of `/kring following` (people, tags): with both, the answer stays
+# under 3,000, what one block of text may hold, whatever someone follows.
+LIST_BUDGET = 1_400
 
 
 def _outcome(call: Call, groups: list[tuple[str, list[Target]]], problems: list[str]) -> Reply:
@@ -24,14 +28,18 @@ def cmd_follow(call: Call) -> Reply:
     if (refusal := too_many_targets(call)) is not None:
         return refusal
     resolved = resolve_targets(call, call.args, checking_people=True)
-    new, already = follow(
+    done = follow(
         session=call.session,
         team_id=call.asker.team_id,
         follower_id=call.asker.user_id,
         targets=resolved.targets,
         now=call.deps.clock(),
     )
-    return _outcome(call, [("follow.done", new), ("follow.already", already)], resolved.problems)
+    problems = resolved.problems
+    if done.over_limit:
+        shown = join([show(x) for x in done.over_limit], call.asker.lang)
+        problems = [*problems, call.t("follow.limit", limit=MAX_FOLLOWS, targets=shown)]
+    return _outcome(call, [("follow.done", done.new), ("follow.already", done.already)], problems)
 
 
 def cmd_unfollow(call: Call) -> Reply:
@@ -50,6 +58,21 @@ def cmd_unfollow(call: Call) -> Reply:
     return _outcome(call, groups, resolved.problems)
 
 
+def listed(items: list[str], budget: int, lang: str) -> str:
+    """``a, b, c`` with as many of ``items`` as fit in ``budget`` characters, then "…and N more"."""
+    shown: list[str] = []
+    used = 0
+    for item in items:
+        used += len(item) + 2
+        if used > budget:
+            break
+        shown.append(item)
+    text = ", ".join(shown)
+    if len(shown) < len(items):
+        text += " " + t("following.more", lang, count=len(items) - len(shown))
+    return text
+
+
 def cmd_following(call: Call) -> Reply:
     targets = following(
         session=call.session, team_id=call.asker.team_id, follower_id=call.asker.user_id
@@ -58,11 +81,12 @@ def cmd_following(call: Call) -> Reply:
         return Reply(call.t("following.none"))
     people = [show(x) for x in targets if x.kind == "person"]
     tags = [show(x) for x in targets if x.kind == "tag"]
+    lang = call.asker.lang
     lines = [
-        call.t("following.people", count=len(people), people=", ".join(people))
+        call.t("following.people", count=len(people), people=listed(people, LIST_BUDGET, lang))
         if people
         else call.t("following.no_people"),
-        call.t("following.tags", count=len(tags), tags=", ".join(tags))
+        call.t("following.tags", count=len(tags), tags=listed(tags, LIST_BUDGET, lang))
         if tags
         else call.t("following.no_tags"),
     ]

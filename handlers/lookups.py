@@ -44,20 +44,18 @@ def people(
     out: dict[str, Person] = {}
     for uid in ids:
         person = cached.get(uid)
-        fresh = (
-            person is not None
-            and person.fetched_at is not None
-            and now - _aware(person.fetched_at, now) < max_age
-        )
-        if fresh and person is not None:
+        age = None if person is None else profile_age(person, now)
+        if person is not None and age is not None and age < max_age:
             out[uid] = person
             continue
         try:
             answer = client.users_info(user=uid, include_locale=True)
-        except SlackApiError as exc:
-            if exc.response.get("error") in MISSING_USER_ERRORS:
+        except (SlackApiError, OSError) as exc:
+            # OSError: Slack unreachable or too slow (after the client's own retries).
+            error = exc.response.get("error") if isinstance(exc, SlackApiError) else repr(exc)
+            if error in MISSING_USER_ERRORS:
                 continue
-            log.warning("users.info failed for %s: %s", uid, exc.response.get("error"))
+            log.warning("users.info failed for %s: %s", uid, error)
             if person is not None and person.fetched_at is not None:
                 out[uid] = person
             continue
@@ -69,6 +67,13 @@ def people(
                 profile = replace(profile, department=department)
             out[uid] = upsert_profile(session=session, team_id=team_id, profile=profile, now=now)
     return out
+
+
+def profile_age(person: Person, now: datetime) -> timedelta | None:
+    """How long ago Slack last described ``person`` (None: never)."""
+    if person.fetched_at is None:
+        return None
+    return now - _aware(person.fetched_at, now)
 
 
 def _aware(value: datetime, like: datetime) -> datetime:

@@ -91,7 +91,7 @@ def running_kring(
     )
     kring = build(settings, clock=clock)
     try:
-        with serving(make_wsgi(kring.app, kring.engine)) as url:
+        with serving(make_wsgi(kring.app, kring.engine, signing_secret=SIGNING_SECRET)) as url:
             yield Running(
                 kring=kring,
                 url=url,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, exists, or_, select, union_all
+from sqlalchemy import Executable, Select, exists, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from storage.db import chunked
@@ -15,6 +15,11 @@ from storage.privacy import is_hidden_author
 
 # Followed tags per statement (SQLite allows 500 parts in a UNION).
 TAG_CHUNK = 100
+# Up to this many followed tags, each tag's newest posts are read from its own index: best for a
+# few tags, however quiet. Past it, building one part per tag costs more than the reading, so
+# the tagged posts of the window are read newest first instead, stopping at the newest ones: at
+# most the window's posts, however many tags are followed (up to the cap, MAX_FOLLOWS).
+TAGS_ONE_BY_ONE = 25
 
 
 @dataclass(frozen=True)
@@ -41,9 +46,10 @@ def latest_posts(
     posts and broadcast replies, never their own, none by deactivated, opted-out or forgotten
     people), without muted people and posts carrying a muted tag.
 
-    Each source (the followed people together, then each followed tag) gives its own newest
-    ``limit`` from an index read newest first; the newest ``limit`` of all of them are the
-    answer, as any of those is among the newest ``limit`` of its source.
+    Each source (the followed people together, then each followed tag, or all followed tags
+    together when there are many) gives its own newest ``limit`` from an index read newest
+    first; the newest ``limit`` of all of them are the answer, as any of those is among the
+    newest ``limit`` of its source.
     """
     follows = session.execute(
         select(Follow.kind, Follow.target).where(
@@ -84,6 +90,28 @@ def latest_posts(
             .order_by(Post.posted_at.desc(), Post.id.desc())
             .limit(limit)
         )
+    if len(tags) > TAGS_ONE_BY_ONE:
+        tagged = (
+            select(*cols)
+            .select_from(PostTag)
+            .join(Post, Post.id == PostTag.post_id)
+            .where(
+                PostTag.team_id == team_id,
+                PostTag.tag.in_(
+                    select(Follow.target).where(
+                        Follow.team_id == team_id,
+                        Follow.follower_id == user_id,
+                        Follow.kind == "tag",
+                    )
+                ),
+                PostTag.posted_at >= since,
+                PostTag.posted_at < until,
+                *shown,
+            )
+            .order_by(PostTag.posted_at.desc(), PostTag.post_id.desc())
+        )
+        statements.append(_newest_tagged(session, tagged, limit))
+        tags = []
     for chunk in chunked(tags, TAG_CHUNK):
         parts = [
             select(
@@ -112,3 +140,14 @@ def latest_posts(
             )
     newest = sorted(found.values(), key=lambda p: (p.posted_at, p.post_id), reverse=True)
     return newest[:limit]
+
+
+def _newest_tagged(session: Session, statement: Select[*tuple[Any, ...]], limit: int) -> Executable:
+    """``statement`` (a row per post and followed tag, newest first) limited to enough rows for
+    its ``limit`` newest posts, as a post carrying several followed tags comes once for each."""
+    rows = limit * 2
+    while True:
+        ids = session.scalars(statement.with_only_columns(PostTag.post_id).limit(rows)).all()
+        if len(ids) < rows or len(set(ids)) >= limit:
+            return statement.limit(rows)
+        rows *= 4

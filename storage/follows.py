@@ -5,15 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
-from sqlalchemy import and_, delete, or_, select, tuple_
+from sqlalchemy import and_, delete, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from storage.db import insert_ignore
 from storage.models import Follow
 
 Kind = Literal["person", "tag"]
+
+# Follows per person. Each one is a source the Home feed and the digest read; 1,000 is far
+# beyond what anyone reads, and keeps both within their budgets (benchmarks/connect.py).
+MAX_FOLLOWS = 1_000
 
 
 def as_kind(value: str) -> Kind:
@@ -29,15 +33,48 @@ class Target:
     value: str
 
 
+class Followed(NamedTuple):
+    """What :func:`follow` did with each target, each list sorted."""
+
+    new: list[Target]
+    already: list[Target]
+    over_limit: list[Target]  # not followed: the person follows MAX_FOLLOWS things already
+
+
+def follow_count(*, session: Session, team_id: str, follower_id: str) -> int:
+    """How many people and tags ``follower_id`` follows."""
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(Follow)
+            .where(Follow.team_id == team_id, Follow.follower_id == follower_id)
+        )
+        or 0
+    )
+
+
 def follow(
-    *, session: Session, team_id: str, follower_id: str, targets: Iterable[Target], now: datetime
-) -> tuple[list[Target], list[Target]]:
-    """Follow each target. Returns (newly followed, already followed)."""
-    wanted = sorted(set(targets))
-    if not wanted:
-        return [], []
-    already = _existing(session, team_id, follower_id, wanted)
-    new = [t for t in wanted if t not in already]
+    *,
+    session: Session,
+    team_id: str,
+    follower_id: str,
+    targets: Iterable[Target],
+    now: datetime,
+    limit: int = MAX_FOLLOWS,
+) -> Followed:
+    """Follow each target, as far as ``limit`` (follows per person) allows.
+
+    New targets take the room left in the order given; those that don't fit are returned as
+    ``over_limit``. (Two requests at once could each take the last places: the cap bounds the
+    work per person, it is not a quota to the unit.)
+    """
+    given = list(dict.fromkeys(targets))
+    if not given:
+        return Followed([], [], [])
+    already = _existing(session, team_id, follower_id, given)
+    fresh = [t for t in given if t not in already]
+    room = max(0, limit - follow_count(session=session, team_id=team_id, follower_id=follower_id))
+    new, over = sorted(fresh[:room]), sorted(fresh[room:])
     if new:
         session.execute(
             insert_ignore(session, Follow),
@@ -52,7 +89,7 @@ def follow(
                 for t in new
             ],
         )
-    return new, [t for t in wanted if t in already]
+    return Followed(new, sorted(already), over)
 
 
 def unfollow(

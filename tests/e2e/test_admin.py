@@ -175,3 +175,46 @@ def test_a_demoted_admin_loses_access_within_minutes(db_url: str, standin: Stand
         standin.add_user("U0ADA", "ada", real_name="Ada Admin", is_admin=False)
         now[0] += timedelta(minutes=11)
         assert "Only workspace admins and owners" in ask(kring, "admin channels", **ADA)
+
+
+def test_admin_rights_fail_closed_when_slack_cannot_confirm_them(
+    db_url: str, standin: StandinSlack
+) -> None:
+    add_admins(standin)
+    now = [datetime.now(UTC)]
+    with running_kring(db_url, standin, clock=lambda: now[0]) as kring:
+        assert "Channels Kring records" in ask(kring, "admin channels", **ADA)
+        # Slack can't answer users.info any more.
+        standin.fail_next("users.info", error="fatal_error", times=100)
+
+        # Slack's word from 40 minutes ago still counts.
+        now[0] += timedelta(minutes=40)
+        assert "Channels Kring records" in ask(kring, "admin channels", **ADA)
+
+        # Past an hour it no longer does: refused, and nothing an admin would see is read.
+        now[0] += timedelta(minutes=30)
+        standin.clear()
+        for command in ("admin channels", "admin stats"):
+            answer = ask(kring, command, **ADA)
+            assert "can't confirm that you're a workspace admin" in answer
+            assert "Kring over the last" not in answer
+        time.sleep(0.5)  # the lazy listener must not upload the chart either
+        assert standin.calls("users.info")
+        assert standin.calls("users.conversations") == []
+        assert standin.uploaded_files() == []
+
+        # Once Slack answers again, so does Kring.
+        standin.clear_faults()
+        assert "Channels Kring records" in ask(kring, "admin channels", **ADA)
+
+
+def test_a_dutch_admin_hears_in_dutch_that_slack_cannot_confirm(
+    db_url: str, standin: StandinSlack
+) -> None:
+    add_admins(standin)
+    now = [datetime.now(UTC)]
+    with running_kring(db_url, standin, clock=lambda: now[0]) as kring:
+        assert "Kanalen die Kring vastlegt" in ask(kring, "admin kanalen", **NOOR)
+        standin.fail_next("users.info", error="fatal_error", times=100)
+        now[0] += timedelta(hours=2)
+        assert "Slack antwoordt nu niet" in ask(kring, "admin kanalen", **NOOR)

@@ -165,3 +165,45 @@ def test_unreachable_postgresql_is_survived_without_a_restart(
                 assert stored(kring) == 3
         finally:
             proxy.close()
+
+
+def stall(url: str, count: int) -> list[socket.socket]:
+    """Open ``count`` connections that each send half a request and then nothing more."""
+    parts = urlsplit(url)
+    stalled = []
+    for _ in range(count):
+        conn = socket.create_connection((parts.hostname, parts.port), timeout=5)
+        conn.sendall(
+            b"POST /slack/events HTTP/1.1\r\nHost: kring\r\nContent-Type: application/json\r\n"
+            b'Content-Length: 1000\r\n\r\n{"type": "event_'
+        )
+        stalled.append(conn)
+    return stalled
+
+
+def still_open(conn: socket.socket) -> bool:
+    conn.setblocking(False)
+    try:
+        return conn.recv(1) != b""
+    except BlockingIOError:
+        return True
+    except OSError:
+        return False
+
+
+def test_stalled_connections_neither_keep_slack_out_nor_stay_open(kring: Running) -> None:
+    stalled = stall(kring.url, 150)
+    try:
+        answer = kring.slack.post_event(message(1), event_id="EvStalled")
+        # Answered while every stalled connection was still held: not because they timed out.
+        assert answer.status == 200
+        assert all(still_open(conn) for conn in stalled)
+        assert stored(kring) == 1
+        # A connection that stops halfway is closed soon after (CHANNEL_TIMEOUT, 10 s).
+        deadline = time.monotonic() + 60
+        while any(still_open(conn) for conn in stalled) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not any(still_open(conn) for conn in stalled)
+    finally:
+        for conn in stalled:
+            conn.close()
