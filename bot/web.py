@@ -24,6 +24,7 @@ from sqlalchemy import Engine
 from bot import refusals
 from bot.refusals import RefusalLog
 from storage.db import ping
+from telemetry.metrics import UNVERIFIED, observe_request
 
 if TYPE_CHECKING:
     from wsgiref.types import StartResponse, WSGIEnvironment
@@ -113,9 +114,12 @@ def make_wsgi(
             refused.refused(refusals.TOO_LARGE, length)
             return _plain(start_response, "413 Payload Too Large", {"ok": False})
         body = environ["wsgi.input"].read(length) if length else b""
+        arrived = time.perf_counter()
         reason = refusal(verifier, environ, body, time.time())
         if reason is not None:
             refused.refused(reason, len(body))
+            # Counted here: an unsigned request never reaches Bolt, where the others are counted.
+            observe_request(UNVERIFIED, 401, time.perf_counter() - arrived)
             return unauthorized(start_response)
         environ["wsgi.input"] = io.BytesIO(body)
         try:

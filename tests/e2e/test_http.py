@@ -12,6 +12,7 @@ import urllib.request
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from prometheus_client import REGISTRY
 
 from standin.harness import SIGNING_SECRET, Running
 from tests.payloads import event
@@ -51,6 +52,17 @@ def test_stale_timestamp_is_refused(kring: Running) -> None:
 def test_unsigned_request_is_refused(kring: Running) -> None:
     answer = kring.slack.post_raw(b"{}", "application/json", sign=False)
     assert answer.status == 401
+
+
+def test_an_unsigned_request_is_counted_as_refused_unverified(kring: Running) -> None:
+    def refused() -> float:
+        found = REGISTRY.get_sample_value("kring_events_refused_total", {"type": "unverified"})
+        return found or 0.0
+
+    before = refused()
+    body = json.dumps({"type": "event_callback", "event": event("message")}).encode()
+    assert kring.slack.post_raw(body, "application/json", sign=False).status == 401
+    assert refused() == before + 1
 
 
 def test_healthz_answers_when_the_database_does(kring: Running) -> None:
