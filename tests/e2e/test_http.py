@@ -12,9 +12,9 @@ import urllib.request
 from urllib.parse import urlencode, urlsplit
 
 import pytest
-from prometheus_client import REGISTRY
 
 from standin.harness import SIGNING_SECRET, Running
+from telemetry.metrics import REGISTRY
 from tests.payloads import event
 
 
