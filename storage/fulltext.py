@@ -7,8 +7,8 @@ steps, in order, identical on both sides:
 
 1. Slack markup goes: ``<https://…|label>`` and ``<#C…|name>`` keep their label, other
    ``<…>`` (links, mentions), ``&amp;``-style entities and ``:emoji:`` codes become spaces;
-2. diacritics are folded (``café`` = ``cafe``, ``ß`` = ``ss``), ASCII punctuation and a few
-   common Unicode ones become spaces, and everything is lower-cased (:func:`fold`);
+2. diacritics are folded (``café`` = ``cafe``, ``ß`` = ``ss``, through Unicode NFKD),
+   punctuation becomes spaces, and everything is lower-cased (:func:`fold`);
 3. the words are the runs of letters and digits (:func:`words`);
 4. stop words of either language are left out (PostgreSQL's own ``dutch.stop`` and
    ``english.stop`` lists, copied below), so ``de`` and ``the`` match nothing;
@@ -23,8 +23,8 @@ current. PyStemmer 2.2 carries Snowball 2.2, the same stemmers PostgreSQL 15 shi
 changed the Dutch one), so both databases store the same stems.
 
 Changing anything here changes what the SQLite triggers write: the index must then be rebuilt
-by a new migration, and the PostgreSQL functions changed to match (a test compares the fold
-tables with the migration's copy).
+by a new migration, and the PostgreSQL functions changed to match (a test compares the
+expressions and tables with the migration's copy).
 """
 
 from __future__ import annotations
@@ -78,12 +78,17 @@ ENGLISH_STOP_WORDS = _listed(
 )
 STOP_WORDS = DUTCH_STOP_WORDS | ENGLISH_STOP_WORDS
 
-# Step 1. The same regular expressions run in PostgreSQL (kring_fold), where they mean the
-# same: no alternative of the second one can start where another does.
+# Steps 1-2 are regular expressions that mean the same to Python's re and PostgreSQL's
+# (ARE) engine; kring_fold runs them in the same order (see fold()).
+# Step 1: a link or channel with a label keeps the label; other markup goes.
 LABELLED_MARKUP = r"<[^<>|]*\|([^<>]*)>"
 MARKUP = r"<[^<>]*>|&[a-z]+;|:[a-z0-9_+'-]+:"
-
-# Step 2: letters written as two (replaced before the one-to-one table below).
+# Step 2, only for text beyond ASCII: after NFKD (which splits é into e and a combining accent,
+# and ligatures such as ĳ into letters) the combining marks go, letters written as two or
+# without a decomposition are replaced, and Unicode punctuation people type between words
+# becomes a space (PostgreSQL on a C-locale database would take it for letters).
+NON_ASCII = r"[^\u0001-\u007f]"
+MARKS = r"[\u0300-\u036f]"
 FOLD_PAIRS = (
     ("ß", "ss"),
     ("ẞ", "ss"),
@@ -91,69 +96,37 @@ FOLD_PAIRS = (
     ("Æ", "ae"),
     ("œ", "oe"),
     ("Œ", "oe"),
-    ("ĳ", "ij"),
-    ("Ĳ", "ij"),
     ("þ", "th"),
     ("Þ", "th"),
+    ("ø", "o"),
+    ("Ø", "o"),
+    ("đ", "d"),
+    ("Đ", "d"),
+    ("ð", "d"),
+    ("Ð", "d"),
+    ("ł", "l"),
+    ("Ł", "l"),
+    ("ħ", "h"),
+    ("Ħ", "h"),
+    ("ı", "i"),
+    ("ŧ", "t"),
+    ("Ŧ", "t"),
 )
-# Letters whose decomposition is no plain letter with marks.
-_FOLD_EXTRA = {
-    "ø": "o",
-    "Ø": "o",
-    "đ": "d",
-    "Đ": "d",
-    "ð": "d",
-    "Ð": "d",
-    "ł": "l",
-    "Ł": "l",
-    "ŀ": "l",
-    "Ŀ": "l",
-    "ħ": "h",
-    "Ħ": "h",
-    "ı": "i",
-    "ŧ": "t",
-    "Ŧ": "t",
-    "ſ": "s",
-}
-# Punctuation outside ASCII that people type between words (PostgreSQL on a database with the
-# C locale would otherwise take them for letters).
-_UNICODE_SPACES = "\u00a0¡«·»¿‐‑‒–—―‘’‚‛“”„‟•…′″"
-# Combining diacritical marks (a decomposed é is e + U+0301): dropped.
-_COMBINING = "".join(chr(c) for c in range(0x300, 0x370))
+UNICODE_SEPARATORS = "[\u00a1\u00ab\u00b7\u00bb\u00bf\u2010-\u2015\u2018-\u201f\u2022\u2032\u2033]"
+# Step 2, always: ASCII punctuation and control characters become spaces.
+SEPARATORS = r"[\u0001-\u001f!-/:-@\[-`{-\u007f]"
 
-
-def _fold_table() -> tuple[str, str]:
-    """The one-to-one part of folding as ``translate(text, from, to)`` arguments: Latin
-    letters with diacritics to their plain lower-case letter, punctuation to spaces, then the
-    combining marks with nothing opposite (``translate`` drops those)."""
-    pairs: dict[str, str] = {}
-    for code in range(0xC0, 0x180):  # Latin-1 Supplement and Latin Extended-A letters
-        char = chr(code)
-        base = "".join(
-            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
-        )
-        if len(base) == 1 and base.isascii() and base.isalpha():
-            pairs[char] = base.lower()
-    pairs.update(_FOLD_EXTRA)
-    for code in range(0x21, 0x7F):  # printable ASCII; whitespace separates words already
-        char = chr(code)
-        if not char.isalnum():
-            pairs[char] = " "
-    for char in _UNICODE_SPACES:
-        pairs[char] = " "
-    ordered = sorted(pairs)
-    return "".join(ordered) + _COMBINING, "".join(pairs[c] for c in ordered)
-
-
-FOLD_FROM, FOLD_TO = _fold_table()
-_TRANSLATE = str.maketrans(
-    {**dict(zip(FOLD_FROM, FOLD_TO, strict=False)), **dict.fromkeys(_COMBINING)}
-)
 _LABELLED = re.compile(LABELLED_MARKUP)
 _MARKUP = re.compile(MARKUP)
+_MARKS = re.compile(MARKS)
+_UNICODE_SEPARATORS = re.compile(UNICODE_SEPARATORS)
+_SEPARATORS = re.compile(SEPARATORS)
 # Runs of letters and digits: what PostgreSQL's parser makes words of, once step 2 left
 # nothing else between them but spaces and symbols.
 _WORD = re.compile(r"[^\W_]+")
+# A word's stems, or None for a stop word or a word too long to index, as computed once.
+_STEMS_CACHE: dict[str, tuple[str, str] | None] = {}
+_STEMS_CACHE_SIZE = 50_000
 
 
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
@@ -166,19 +139,25 @@ def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
 
 def fold(text: str) -> str:
     """Steps 1-2: Slack markup out, diacritics folded, punctuation to spaces, lower case."""
-    text = _MARKUP.sub(" ", _LABELLED.sub(r" \1 ", text))
-    for letter, plain in FOLD_PAIRS:
-        text = text.replace(letter, plain)
-    return text.translate(_TRANSLATE).lower()
+    if "<" in text or "&" in text or ":" in text:
+        text = _MARKUP.sub(" ", _LABELLED.sub(r" \1 ", text))
+    if not text.isascii():
+        text = _MARKS.sub("", unicodedata.normalize("NFKD", text))
+        for letter, plain in FOLD_PAIRS:
+            text = text.replace(letter, plain)
+        text = _UNICODE_SEPARATORS.sub(" ", text)
+    return _SEPARATORS.sub(" ", text).lower()
+
+
+def _tokens(text: str) -> list[str]:
+    folded = fold(text)
+    # Folded ASCII holds only letters, digits and spaces.
+    return folded.split() if folded.isascii() else _WORD.findall(folded)
 
 
 def words(text: str) -> list[str]:
     """Step 3-4: the folded words of ``text`` that are no stop words, in order."""
-    return [
-        word
-        for word in _WORD.findall(fold(text))
-        if word not in STOP_WORDS and len(word.encode()) <= MAX_WORD_BYTES
-    ]
+    return [word for word in _tokens(text) if _stems(word) is not None]
 
 
 @functools.cache
@@ -192,17 +171,34 @@ def stems(word: str) -> tuple[str, str]:
     return dutch.stemWord(word), english.stemWord(word)
 
 
+def _stems(word: str) -> tuple[str, str] | None:
+    try:
+        return _STEMS_CACHE[word]
+    except KeyError:
+        pass
+    # PostgreSQL skips words longer than MAX_WORD_BYTES; a character takes at most 4 bytes.
+    too_long = len(word) * 4 > MAX_WORD_BYTES and len(word.encode()) > MAX_WORD_BYTES
+    result = None if word in STOP_WORDS or too_long else stems(word)
+    if len(_STEMS_CACHE) >= _STEMS_CACHE_SIZE:
+        _STEMS_CACHE.clear()  # crude, but a workspace's common words come back at once
+    _STEMS_CACHE[word] = result
+    return result
+
+
 def search_terms(text: str | None) -> str:
     """What SQLite's full-text index stores for a post: the Dutch stems of its words, then
     their English stems, separated by spaces (step 5; PostgreSQL's ``kring_nl`` vector
     followed by its ``kring_en`` one holds the same lexemes)."""
     if not text:
         return ""
-    found = words(text)
-    if not found:
-        return ""
-    dutch, english = _stemmers()
-    return " ".join(dutch.stemWords(found) + english.stemWords(found))
+    dutch: list[str] = []
+    english: list[str] = []
+    for word in _tokens(text):
+        pair = _stems(word)
+        if pair is not None:
+            dutch.append(pair[0])
+            english.append(pair[1])
+    return " ".join(dutch + english)
 
 
 def register(dbapi_connection: Any) -> None:

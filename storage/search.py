@@ -1,7 +1,9 @@
 """Finding posts and people by what they wrote: the full-text index of migration 0007.
 
-Each database ranks matches with its own engine (SQLite FTS5's ``bm25()``, PostgreSQL's
-``ts_rank_cd``); the rest is the same SQL on both. A question is parsed in Python
+Relevance is PostgreSQL's ``ts_rank_cd`` (cover density, divided by the log of the post's
+length) and, on SQLite, the same measure from FTS5's own match positions: for a question whose
+words are alternatives the two are equal; when every word must match, PostgreSQL also rewards
+the words standing close together. The rest is the same SQL on both. A question is parsed in Python
 (:func:`storage.fulltext.parse_query`: folded words, stop words out, each word matching either
 its Dutch or its English stem), so nothing a person types can break the query syntax.
 
@@ -29,6 +31,7 @@ from sqlalchemy import (
     ColumnElement,
     Float,
     Integer,
+    Select,
     String,
     Subquery,
     Text,
@@ -45,13 +48,13 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.dialects.postgresql import TSQUERY
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
 from storage import fulltext
 from storage.models import Person, Post
 
 # Matching posts ranked per question, newest first (see the module docstring).
-MATCH_LIMIT = 3000
+MATCH_LIMIT = 1000
 # Age at which a post's recency weight has halved (as for experts on a tag).
 HALF_LIFE_DAYS = 90.0
 # distinctive_terms: the person's newest posts read, and how far PostgreSQL counts the posts
@@ -64,25 +67,18 @@ TERM_CANDIDATES = 40
 _LN2 = math.log(2)
 
 
-def _hidden_author(
-    team_id: str, author: ColumnElement[str] | InstrumentedAttribute[str]
-) -> ColumnElement[bool]:
-    """The one visibility rule here: ``author`` is someone whose posts no search shows and who
-    is ranked nowhere (deactivated, a bot, opted out or forgotten), as ``storage.discovery``
-    has it for experts. An EXISTS on the person row, checked per matching post."""
-    return (
-        select(Person.user_id)
-        .where(
-            Person.team_id == team_id,
-            Person.user_id == author,
-            or_(
-                Person.deleted.is_(True),
-                Person.is_bot.is_(True),
-                Person.opted_out.is_(True),
-                Person.forgotten.is_(True),
-            ),
-        )
-        .exists()
+def _hidden_authors(team_id: str) -> Select[str]:
+    """The one visibility rule here: people whose posts no search shows and who are ranked
+    nowhere (deactivated, bots, opted out, forgotten), as ``storage.discovery`` has it for
+    experts. A short list, read once per question (the candidates are bounded)."""
+    return select(Person.user_id).where(
+        Person.team_id == team_id,
+        or_(
+            Person.deleted.is_(True),
+            Person.is_bot.is_(True),
+            Person.opted_out.is_(True),
+            Person.forgotten.is_(True),
+        ),
     )
 
 
@@ -91,12 +87,18 @@ def _matches(
 ) -> Subquery:
     """(post_id, relevance) of the newest MATCH_LIMIT posts matching ``query``, any team."""
     if session.get_bind().dialect.name == "sqlite":
-        fts = table(fulltext.TABLE, column("rowid", Integer))
+        fts = table(fulltext.TABLE, column("rowid", Integer), column("terms", String))
         name: ColumnElement[Any] = literal_column(fulltext.TABLE)
         expression = fulltext.fts5_query(query, every_word=every_word)
+        # What ts_rank_cd(terms, query, 1) is on PostgreSQL for a query of alternatives: the
+        # terms that match (highlight() marks each one with a \x01) over ln(1 + the post's
+        # number of terms). FTS5's bm25() would cost a pass over every post holding each
+        # term on every question, tens of milliseconds for common words in a big workspace.
+        terms = fts.c.terms
+        matched = func.length(func.highlight(name, 0, func.char(1), "")) - func.length(terms)
+        size = func.length(terms) - func.length(func.replace(terms, " ", "")) + 1
         stmt = (
-            # bm25() is lower for better matches.
-            select(fts.c.rowid.label("post_id"), (-func.bm25(name)).label("relevance"))
+            select(fts.c.rowid.label("post_id"), (matched / func.ln(1.0 + size)).label("relevance"))
             .where(name.op("MATCH")(bindparam("fts_query", expression, type_=String)))
             .order_by(fts.c.rowid.desc())
         )
@@ -160,7 +162,7 @@ def _scored(
         )
         .select_from(m)
         .join(Post, Post.id == m.c.post_id)
-        .where(Post.team_id == team_id, ~_hidden_author(team_id, Post.user_id))
+        .where(Post.team_id == team_id, Post.user_id.not_in(_hidden_authors(team_id)))
         .subquery("scored")
     )
 
@@ -193,13 +195,21 @@ def search_posts(
     A post must contain every word of the question (in any form with the same stem; stop words
     do not count). Ranked by relevance, lifted by reactions and replies and lowered with age
     (half the recency weight after 90 days, never below half). Posts of people who are not
-    shown anywhere (see :func:`_hidden_author`) are left out. ``offset`` pages on. A question
+    shown anywhere (see :func:`_hidden_authors`) are left out. ``offset`` pages on. A question
     with no words left (only stop words or punctuation) matches nothing.
     """
     words = fulltext.parse_query(query)
     if not words or limit <= 0:
         return []
     scored = _scored(session, team_id, words, now, every_word=True, recency_floor=0.5)
+    # The page is picked from the scores alone; only its few posts are read in full.
+    page = (
+        select(scored.c.post_id, scored.c.score)
+        .order_by(scored.c.score.desc(), scored.c.post_id.desc())
+        .limit(limit)
+        .offset(max(0, offset))
+        .subquery("page")
+    )
     stmt = (
         select(
             Post.id,
@@ -211,13 +221,11 @@ def search_posts(
             Post.posted_at,
             Post.reaction_count,
             Post.reply_count,
-            scored.c.score,
+            page.c.score,
         )
-        .select_from(scored)
-        .join(Post, Post.id == scored.c.post_id)
-        .order_by(scored.c.score.desc(), Post.id.desc())
-        .limit(limit)
-        .offset(max(0, offset))
+        .select_from(page)
+        .join(Post, Post.id == page.c.post_id)
+        .order_by(page.c.score.desc(), Post.id.desc())
     )
     return [
         SearchHit(
@@ -262,7 +270,7 @@ def experts_by_words(
     Every post matching any word of the question counts for its author: relevance (posts with
     more of the words, and with them more often, weigh more) × engagement × recency (90-day
     half-life), summed per person. Each person comes with their best post as evidence. People
-    who are not shown anywhere (see :func:`_hidden_author`) and ``exclude`` are left out.
+    who are not shown anywhere (see :func:`_hidden_authors`) and ``exclude`` are left out.
     """
     words = fulltext.parse_query(query)
     if not words or limit <= 0:
@@ -332,7 +340,7 @@ def distinctive_terms(
     """
     if limit <= 0:
         return []
-    if session.scalar(select(_hidden_author(team_id, literal(user_id, type_=String)))):
+    if session.scalar(_hidden_authors(team_id).where(Person.user_id == user_id)):
         return []
     texts = session.scalars(
         select(Post.text)

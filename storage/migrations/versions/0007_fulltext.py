@@ -14,16 +14,16 @@ edits, deletions, forget-me, opt-out purges, retention, channel purges, bulk loa
   column holds ``kring_search_terms(text)``, a Python function ``storage.db.make_engine``
   registers on every connection. The table keeps its own copy of the terms, so deleting a row
   needs no function and can never disagree with what was indexed. Row-level triggers.
-* PostgreSQL: a table of ``tsvector`` with a GIN index. ``kring_fold`` (an IMMUTABLE SQL
-  function: markup out, diacritics folded with ``translate``, punctuation to spaces, lower
-  case; no extension needed, so nothing outside the schema) feeds the text search
+* PostgreSQL: a table of ``tsvector`` with a GIN index. ``kring_fold`` (an IMMUTABLE
+  function: markup out, diacritics folded through NFKD, punctuation to spaces, lower case; no
+  extension such as unaccent needed, so nothing outside the schema) feeds the text search
   configurations ``kring_nl`` and ``kring_en`` (Snowball ``dutch_stem``/``english_stem`` behind
   a ``simple`` dictionary that drops the other language's stop words). Inserts and deletes are
   handled per statement (transition tables), text edits per row.
 
 Existing posts are indexed here. Careful with later migrations: rebuilding ``posts`` with
 Alembic's batch mode on SQLite (``recreate``) drops its triggers; they must be created again.
-The fold tables below are a frozen copy of ``storage.fulltext``'s (a test compares them).
+The expressions below are a frozen copy of ``storage.fulltext``'s (a test compares them).
 """
 
 from __future__ import annotations
@@ -35,11 +35,11 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
-# storage.fulltext at the time of this migration: MARKUP, LABELLED_MARKUP, FOLD_PAIRS and the
-# translate() table (the combining marks at the end of FOLD_FROM have nothing opposite, so
-# translate drops them).
+# storage.fulltext at the time of this migration (a test compares them).
 LABELLED_MARKUP = r"<[^<>|]*\|([^<>]*)>"
 MARKUP = r"<[^<>]*>|&[a-z]+;|:[a-z0-9_+'-]+:"
+NON_ASCII = r"[^\u0001-\u007f]"
+MARKS = r"[\u0300-\u036f]"
 FOLD_PAIRS = (
     ("ß", "ss"),
     ("ẞ", "ss"),
@@ -47,26 +47,24 @@ FOLD_PAIRS = (
     ("Æ", "ae"),
     ("œ", "oe"),
     ("Œ", "oe"),
-    ("ĳ", "ij"),
-    ("Ĳ", "ij"),
     ("þ", "th"),
     ("Þ", "th"),
+    ("ø", "o"),
+    ("Ø", "o"),
+    ("đ", "d"),
+    ("Đ", "d"),
+    ("ð", "d"),
+    ("Ð", "d"),
+    ("ł", "l"),
+    ("Ł", "l"),
+    ("ħ", "h"),
+    ("Ħ", "h"),
+    ("ı", "i"),
+    ("ŧ", "t"),
+    ("Ŧ", "t"),
 )
-FOLD_FROM = (
-    "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\xa0¡«·»¿ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝàáâãäåçèéêëìíîïðñòóôõö"
-    "øùúûüýÿĀāĂăĄąĆćĈĉĊċČčĎďĐđĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĦħĨĩĪīĬĭĮįİıĴĵĶķĹĺĻļĽľĿŀŁłŃńŅņŇňŌōŎŏŐőŔŕŖŗŘř"
-    "ŚśŜŝŞşŠšŢţŤťŦŧŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽžſ\u2010\u2011\u2012\u2013\u2014\u2015\u2018\u2019"
-    "\u201a\u201b\u201c\u201d\u201e\u201f\u2022\u2026\u2032\u2033"
-    + "".join(chr(c) for c in range(0x300, 0x370))
-)
-FOLD_TO = (
-    " "
-    * 38
-    + "aaaaaaceeeeiiiidnoooooouuuuyaaaaaaceeeeiiiidnoooooouuuuyyaaaaaaccccccccddddeeeeeeeeeegggggggg"
-    "hhhhiiiiiiiiiijjkkllllllllllnnnnnnoooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs"
-    + " "
-    * 18
-)
+UNICODE_SEPARATORS = "[\u00a1\u00ab\u00b7\u00bb\u00bf\u2010-\u2015\u2018-\u201f\u2022\u2032\u2033]"
+SEPARATORS = r"[\u0001-\u001f!-/:-@\[-`{-\u007f]"
 
 # Token types PostgreSQL's parser can make of folded text (letters, digits and spaces only).
 _WORD_TOKENS = "asciiword, word, numword, int, uint, float, sfloat, version"
@@ -104,23 +102,32 @@ def _literal(value: str) -> str:
 
 
 def _fold_sql() -> str:
-    expr = (
-        f"regexp_replace(regexp_replace(t, {_literal(LABELLED_MARKUP)}, ' \\1 ', 'g'),"
-        f" {_literal(MARKUP)}, ' ', 'g')"
-    )
+    """kring_fold's body: storage.fulltext.fold() step by step."""
+    pairs = "f"
     for letter, plain in FOLD_PAIRS:
-        expr = f"replace({expr}, {_literal(letter)}, {_literal(plain)})"
-    return f"lower(translate({expr}, {_literal(FOLD_FROM)}, {_literal(FOLD_TO)}))"
+        pairs = f"replace({pairs}, {_literal(letter)}, {_literal(plain)})"
+    return f"""
+        DECLARE
+            f text := regexp_replace(
+                regexp_replace(t, {_literal(LABELLED_MARKUP)}, ' \\1 ', 'g'),
+                {_literal(MARKUP)}, ' ', 'g');
+        BEGIN
+            IF f ~ {_literal(NON_ASCII)} THEN
+                f := regexp_replace(normalize(f, NFKD), {_literal(MARKS)}, '', 'g');
+                f := regexp_replace({pairs}, {_literal(UNICODE_SEPARATORS)}, ' ', 'g');
+            END IF;
+            RETURN lower(regexp_replace(f, {_literal(SEPARATORS)}, ' ', 'g'));
+        END
+    """
 
 
 def _postgresql() -> list[str]:
     return [
-        # IMMUTABLE so that it can be inlined and used in index expressions; it only calls
-        # pg_catalog functions whose results do not depend on settings.
+        # IMMUTABLE: it only calls pg_catalog functions whose results depend on no setting.
         f"""
         CREATE FUNCTION kring_fold(t text) RETURNS text
-        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-        AS $$ SELECT {_fold_sql()} $$
+        LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+        AS $$ {_fold_sql()} $$
         """,
         "CREATE TEXT SEARCH DICTIONARY kring_english_stop"
         " (TEMPLATE = pg_catalog.simple, STOPWORDS = english, ACCEPT = false)",
