@@ -31,7 +31,6 @@ from sqlalchemy import (
     ColumnElement,
     Float,
     Integer,
-    Select,
     String,
     Subquery,
     Text,
@@ -67,18 +66,24 @@ TERM_CANDIDATES = 40
 _LN2 = math.log(2)
 
 
-def _hidden_authors(team_id: str) -> Select[str]:
-    """The one visibility rule here: people whose posts no search shows and who are ranked
-    nowhere (deactivated, bots, opted out, forgotten), as ``storage.discovery`` has it for
-    experts. A short list, read once per question (the candidates are bounded)."""
-    return select(Person.user_id).where(
-        Person.team_id == team_id,
-        or_(
-            Person.deleted.is_(True),
-            Person.is_bot.is_(True),
-            Person.opted_out.is_(True),
-            Person.forgotten.is_(True),
-        ),
+def _hidden_author(team_id: str, author: Any) -> ColumnElement[bool]:
+    """The one visibility rule here: ``author`` is someone whose posts no search shows and who
+    is ranked nowhere (deactivated, a bot, opted out or forgotten), as ``storage.discovery``
+    has it for experts. An EXISTS on their person row: a ``NOT IN`` list of such people made
+    PostgreSQL read the whole posts table instead of looking up the few matching posts."""
+    return (
+        select(Person.user_id)
+        .where(
+            Person.team_id == team_id,
+            Person.user_id == author,
+            or_(
+                Person.deleted.is_(True),
+                Person.is_bot.is_(True),
+                Person.opted_out.is_(True),
+                Person.forgotten.is_(True),
+            ),
+        )
+        .exists()
     )
 
 
@@ -162,7 +167,7 @@ def _scored(
         )
         .select_from(m)
         .join(Post, Post.id == m.c.post_id)
-        .where(Post.team_id == team_id, Post.user_id.not_in(_hidden_authors(team_id)))
+        .where(Post.team_id == team_id, ~_hidden_author(team_id, Post.user_id))
         .subquery("scored")
     )
 
@@ -195,7 +200,7 @@ def search_posts(
     A post must contain every word of the question (in any form with the same stem; stop words
     do not count). Ranked by relevance, lifted by reactions and replies and lowered with age
     (half the recency weight after 90 days, never below half). Posts of people who are not
-    shown anywhere (see :func:`_hidden_authors`) are left out. ``offset`` pages on. A question
+    shown anywhere (see :func:`_hidden_author`) are left out. ``offset`` pages on. A question
     with no words left (only stop words or punctuation) matches nothing.
     """
     words = fulltext.parse_query(query)
@@ -270,7 +275,7 @@ def experts_by_words(
     Every post matching any word of the question counts for its author: relevance (posts with
     more of the words, and with them more often, weigh more) × engagement × recency (90-day
     half-life), summed per person. Each person comes with their best post as evidence. People
-    who are not shown anywhere (see :func:`_hidden_authors`) and ``exclude`` are left out.
+    who are not shown anywhere (see :func:`_hidden_author`) and ``exclude`` are left out.
     """
     words = fulltext.parse_query(query)
     if not words or limit <= 0:
@@ -340,7 +345,7 @@ def distinctive_terms(
     """
     if limit <= 0:
         return []
-    if session.scalar(_hidden_authors(team_id).where(Person.user_id == user_id)):
+    if session.scalar(select(_hidden_author(team_id, literal(user_id, type_=String)))):
         return []
     texts = session.scalars(
         select(Post.text)
