@@ -119,6 +119,7 @@ from benchmarks.common import (
     quiet_logging,
     scaled,
 )
+from storage import fulltext
 
 GENERATOR_VERSION = 1
 SEED = 20260603
@@ -263,6 +264,7 @@ class Loader:
         self.raw: Any = None
         if self.sqlite:
             self.dbapi: Any = sqlite3.connect(str(engine.url.database), isolation_level=None)
+            fulltext.register(self.dbapi)  # the full-text triggers on posts call it
             for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-400000"):
                 self.dbapi.execute(f"PRAGMA {pragma}")
             self.dbapi.execute("BEGIN")

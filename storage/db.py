@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.dml import Insert
 
+from storage import fulltext
 from storage.models import Base
 from telemetry.metrics import DATABASE_ERRORS
 
@@ -49,6 +50,8 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             except sqlite3.OperationalError:
                 dbapi_conn.create_function("exp", 1, _safe_exp, deterministic=True)
                 dbapi_conn.create_function("ln", 1, _safe_ln, deterministic=True)
+            # The full-text triggers on posts call it (migration 0007).
+            fulltext.register(dbapi_conn)
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=30000")

@@ -7,12 +7,14 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine, text
 
 from storage.db import alembic_config, make_engine, upgrade
+from storage.fulltext import include_name
 from storage.models import Base
 
 
 def test_migrations_match_models(engine: Engine) -> None:
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"include_name": include_name})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
 
 

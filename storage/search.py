@@ -1,0 +1,498 @@
+"""Finding posts and people by what they wrote: the full-text index of migration 0007.
+
+Relevance is PostgreSQL's ``ts_rank_cd`` (cover density, divided by the log of the post's
+length) and, on SQLite, the same measure from FTS5's own match positions: for a question whose
+words are alternatives the two are equal; when every word must match, PostgreSQL also rewards
+the words standing close together. The rest is the same SQL on both. A question is parsed in Python
+(:func:`storage.fulltext.parse_query`: folded words, stop words out, each word matching either
+its Dutch or its English stem), so nothing a person types can break the query syntax.
+
+Only the newest :data:`MATCH_LIMIT` matching posts of a question are ranked (by post id, the
+order the index keeps, so the newest recorded): a question made of the workspace's most common
+words then costs no more than a rare one. Recency weighs in the ranking anyway, so what falls
+off is old and commonplace. The limit counts matches of every workspace in the database before
+the team is picked out, which matters only when several workspaces share one.
+
+Relevance is divided by the best relevance among those matches, so that it lies between 0 and
+1 on both databases, and then combined with the reactions and replies a post drew and its age.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Float,
+    Integer,
+    String,
+    Subquery,
+    Text,
+    bindparam,
+    cast,
+    column,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.orm import Session
+
+from storage import fulltext
+from storage.models import Person, Post
+
+# Matching posts ranked per question, newest first (see the module docstring).
+MATCH_LIMIT = 1000
+# Age at which a post's recency weight has halved (as for experts on a tag).
+HALF_LIFE_DAYS = 90.0
+# distinctive_terms: the person's newest posts read, and how far PostgreSQL counts the posts
+# with a term its statistics do not list among the most common (see _workspace_posts).
+TERM_POSTS = 2000
+TERM_COUNT_LIMIT = 1000
+# Candidate terms (a person's most used) whose workspace counts are looked up.
+TERM_CANDIDATES = 40
+
+_LN2 = math.log(2)
+
+
+def _hidden_author(team_id: str, author: Any) -> ColumnElement[bool]:
+    """The one visibility rule here: ``author`` is someone whose posts no search shows and who
+    is ranked nowhere (deactivated, a bot, opted out or forgotten), as ``storage.discovery``
+    has it for experts. An EXISTS on their person row: a ``NOT IN`` list of such people made
+    PostgreSQL read the whole posts table instead of looking up the few matching posts."""
+    return (
+        select(Person.user_id)
+        .where(
+            Person.team_id == team_id,
+            Person.user_id == author,
+            or_(
+                Person.deleted.is_(True),
+                Person.is_bot.is_(True),
+                Person.opted_out.is_(True),
+                Person.forgotten.is_(True),
+            ),
+        )
+        .exists()
+    )
+
+
+def _matches(
+    session: Session, query: Sequence[fulltext.QueryWord], *, every_word: bool
+) -> Subquery:
+    """(post_id, relevance) of the newest MATCH_LIMIT posts matching ``query``, any team."""
+    if session.get_bind().dialect.name == "sqlite":
+        fts = table(fulltext.TABLE, column("rowid", Integer), column("terms", String))
+        name: ColumnElement[Any] = literal_column(fulltext.TABLE)
+        expression = fulltext.fts5_query(query, every_word=every_word)
+        # What ts_rank_cd(terms, query, 1) is on PostgreSQL for a query of alternatives: the
+        # terms that match (highlight() marks each one with a \x01) over ln(1 + the post's
+        # number of terms). FTS5's bm25() would cost a pass over every post holding each
+        # term on every question, tens of milliseconds for common words in a big workspace.
+        terms = fts.c.terms
+        matched = func.length(func.highlight(name, 0, func.char(1), "")) - func.length(terms)
+        size = func.length(terms) - func.length(func.replace(terms, " ", "")) + 1
+        stmt = (
+            select(fts.c.rowid.label("post_id"), (matched / func.ln(1.0 + size)).label("relevance"))
+            .where(name.op("MATCH")(bindparam("fts_query", expression, type_=String)))
+            .order_by(fts.c.rowid.desc())
+        )
+    else:
+        fts = table(fulltext.TABLE, column("post_id", BigInteger), column("terms"))
+        # kring_search_word(w): either stem of one word (migration 0007); && or || join them.
+        joiner = "&&" if every_word else "||"
+        tsquery: ColumnElement[Any] = func.kring_search_word(
+            bindparam(None, query[0].word, type_=Text)
+        )
+        for word in query[1:]:
+            tsquery = tsquery.op(joiner)(
+                func.kring_search_word(bindparam(None, word.word, type_=Text))
+            )
+        stmt = (
+            select(
+                fts.c.post_id.label("post_id"),
+                # 1: divided by 1 + log(length), as BM25 favours short posts.
+                cast(func.ts_rank_cd(fts.c.terms, tsquery, 1), Float).label("relevance"),
+            )
+            .where(fts.c.terms.op("@@")(tsquery))
+            .order_by(fts.c.post_id.desc())
+        )
+    return stmt.limit(MATCH_LIMIT).subquery("matches")
+
+
+def _recency(now: datetime) -> ColumnElement[float]:
+    age_days = (now.timestamp() - cast(Post.ts, Float)) / 86400.0
+    return func.exp(-_LN2 * age_days / HALF_LIFE_DAYS)
+
+
+def _engagement() -> ColumnElement[float]:
+    """1 for a post nobody reacted to, growing slowly (logarithmically) with reactions and
+    replies, a reply counting twice: many reactions lift a relevant post, they cannot make an
+    unrelated one relevant."""
+    return 1.0 + func.ln(1.0 + Post.reaction_count + 2 * Post.reply_count)
+
+
+def _scored(
+    session: Session,
+    team_id: str,
+    query: Sequence[fulltext.QueryWord],
+    now: datetime,
+    *,
+    every_word: bool,
+    recency_floor: float,
+) -> Subquery:
+    """Visible matching posts of ``team_id`` with their score: relevance (0-1) × engagement ×
+    recency, recency running from 1 (now) down towards ``recency_floor``."""
+    m = _matches(session, query, every_word=every_word)
+    best = func.max(m.c.relevance).over()
+    relevance = func.coalesce(m.c.relevance / func.nullif(best, 0.0), 1.0)
+    recency = recency_floor + (1.0 - recency_floor) * _recency(now)
+    return (
+        select(
+            Post.id.label("post_id"),
+            Post.user_id.label("user_id"),
+            Post.reaction_count.label("reactions"),
+            Post.reply_count.label("replies"),
+            (relevance * _engagement() * recency).label("score"),
+        )
+        .select_from(m)
+        .join(Post, Post.id == m.c.post_id)
+        .where(Post.team_id == team_id, ~_hidden_author(team_id, Post.user_id))
+        .subquery("scored")
+    )
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    post_id: int
+    channel_id: str
+    ts: str
+    user_id: str
+    text: str
+    thread_ts: str | None
+    posted_at: datetime
+    reactions: int
+    replies: int
+    score: float
+
+
+def search_posts(
+    *,
+    session: Session,
+    team_id: str,
+    query: str,
+    now: datetime,
+    limit: int = 5,
+    offset: int = 0,
+) -> list[SearchHit]:
+    """The posts that best answer ``query`` (free words, Dutch or English), best first.
+
+    A post must contain every word of the question (in any form with the same stem; stop words
+    do not count). Ranked by relevance, lifted by reactions and replies and lowered with age
+    (half the recency weight after 90 days, never below half). Posts of people who are not
+    shown anywhere (see :func:`_hidden_author`) are left out. ``offset`` pages on. A question
+    with no words left (only stop words or punctuation) matches nothing.
+    """
+    words = fulltext.parse_query(query)
+    if not words or limit <= 0:
+        return []
+    scored = _scored(session, team_id, words, now, every_word=True, recency_floor=0.5)
+    # The page is picked from the scores alone; only its few posts are read in full.
+    page = (
+        select(scored.c.post_id, scored.c.score)
+        .order_by(scored.c.score.desc(), scored.c.post_id.desc())
+        .limit(limit)
+        .offset(max(0, offset))
+        .subquery("page")
+    )
+    stmt = (
+        select(
+            Post.id,
+            Post.channel_id,
+            Post.ts,
+            Post.user_id,
+            Post.text,
+            Post.thread_ts,
+            Post.posted_at,
+            Post.reaction_count,
+            Post.reply_count,
+            page.c.score,
+        )
+        .select_from(page)
+        .join(Post, Post.id == page.c.post_id)
+        .order_by(page.c.score.desc(), Post.id.desc())
+    )
+    return [
+        SearchHit(
+            int(pid),
+            channel,
+            ts,
+            user,
+            text or "",
+            thread,
+            posted,
+            int(reactions or 0),
+            int(replies or 0),
+            float(score or 0.0),
+        )
+        for pid, channel, ts, user, text, thread, posted, reactions, replies, score in (
+            session.execute(stmt)
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class WordExpert:
+    user_id: str
+    score: float
+    posts: int  # their matching posts among those ranked
+    reactions: int
+    replies: int
+    best_post_id: int  # the post that weighs most in their score: the evidence to show
+
+
+def experts_by_words(
+    *,
+    session: Session,
+    team_id: str,
+    query: str,
+    now: datetime,
+    limit: int = 10,
+    exclude: Collection[str] = (),
+) -> list[WordExpert]:
+    """The people who wrote most about ``query`` (free words, Dutch or English).
+
+    Every post matching any word of the question counts for its author: relevance (posts with
+    more of the words, and with them more often, weigh more) × engagement × recency (90-day
+    half-life), summed per person. Each person comes with their best post as evidence. People
+    who are not shown anywhere (see :func:`_hidden_author`) and ``exclude`` are left out.
+    """
+    words = fulltext.parse_query(query)
+    if not words or limit <= 0:
+        return []
+    scored = _scored(session, team_id, words, now, every_word=False, recency_floor=0.0)
+    author = scored.c.user_id
+    ranked = select(
+        scored.c.user_id,
+        scored.c.post_id,
+        func.sum(scored.c.score).over(partition_by=author).label("total"),
+        func.count().over(partition_by=author).label("posts"),
+        func.sum(scored.c.reactions).over(partition_by=author).label("reactions"),
+        func.sum(scored.c.replies).over(partition_by=author).label("replies"),
+        func.row_number()
+        .over(
+            partition_by=scored.c.user_id,
+            order_by=(scored.c.score.desc(), scored.c.post_id.desc()),
+        )
+        .label("place"),
+    ).subquery("ranked")
+    stmt = (
+        select(
+            ranked.c.user_id,
+            ranked.c.total,
+            ranked.c.posts,
+            ranked.c.reactions,
+            ranked.c.replies,
+            ranked.c.post_id,
+        )
+        .where(ranked.c.place == 1)
+        .order_by(ranked.c.total.desc(), ranked.c.user_id)
+        .limit(limit + len(exclude))
+    )
+    out = [
+        WordExpert(uid, float(total or 0.0), int(n), int(r or 0), int(p or 0), int(best))
+        for uid, total, n, r, p, best in session.execute(stmt)
+        if uid not in exclude
+    ]
+    return out[:limit]
+
+
+@dataclass(frozen=True)
+class Term:
+    word: str  # the form the person wrote most (folded: lower case, no diacritics)
+    posts: int  # their posts with it in the period
+    workspace_posts: int  # all posts with it (see _workspace_posts)
+    score: float
+
+
+def distinctive_terms(
+    *,
+    session: Session,
+    team_id: str,
+    user_id: str,
+    now: datetime,
+    days: int = 90,
+    limit: int = 5,
+) -> list[Term]:
+    """What a person writes about: terms frequent in their posts of the last ``days`` days and
+    rare in the workspace, best first.
+
+    Words with the same Dutch or English stem are one term (``vergadering`` and
+    ``vergaderingen``), shown as the form the person used most. A term needs at least two of
+    their posts and three letters. Score: their posts with it × ln(1 + all posts / all posts
+    with it), the counts of every workspace in the database (see :func:`_workspace_posts`).
+    Their newest TERM_POSTS posts are read. Nothing for someone who is not shown anywhere.
+    """
+    if limit <= 0:
+        return []
+    if session.scalar(select(_hidden_author(team_id, literal(user_id, type_=String)))):
+        return []
+    texts = session.scalars(
+        select(Post.text)
+        .where(
+            Post.team_id == team_id,
+            Post.user_id == user_id,
+            Post.posted_at >= now - timedelta(days=days),
+            Post.posted_at <= now,
+        )
+        .order_by(Post.posted_at.desc())
+        .limit(TERM_POSTS)
+    )
+    terms = _TermCounter()
+    for body in texts:
+        terms.add_post(fulltext.words(body or ""))
+    candidates = terms.candidates(TERM_CANDIDATES)
+    if not candidates:
+        return []
+    stems = sorted({stem for term in candidates for stem in terms.stems[term]})
+    counts = _workspace_posts(session, stems)
+    # The span of post ids: how many posts there are, near enough (deleted ones count), read
+    # from the primary key's two ends instead of counting a million rows.
+    low, high = session.execute(select(func.min(Post.id), func.max(Post.id))).one()
+    total = (high - low + 1) if low is not None and high is not None else 0
+    scored = []
+    for term in candidates:
+        mine = terms.posts[term]
+        everywhere = max(mine, *(counts.get(stem, 0) for stem in terms.stems[term]))
+        score = mine * math.log(1.0 + max(total, everywhere) / everywhere)
+        scored.append(Term(terms.shown(term), mine, everywhere, score))
+    scored.sort(key=lambda t: (-t.score, t.word))
+    return scored[:limit]
+
+
+class _TermCounter:
+    """A person's words grouped into terms (words sharing a stem), with post counts."""
+
+    def __init__(self) -> None:
+        self._parent: dict[str, str] = {}  # stem → stem (union-find)
+        self._word_stems: dict[str, tuple[str, ...]] = {}
+        self._word_posts: Counter[str] = Counter()
+        self._post_words: list[set[str]] = []
+        self.posts: Counter[str] = Counter()
+        self.stems: dict[str, set[str]] = {}
+        self._forms: dict[str, Counter[str]] = {}
+
+    def _find(self, stem: str) -> str:
+        root = self._parent.setdefault(stem, stem)
+        while root != self._parent[root]:
+            root = self._parent[root]
+        self._parent[stem] = root
+        return root
+
+    def add_post(self, words: Sequence[str]) -> None:
+        distinct = {w for w in words if len(w) >= 3 and not w.isdigit()}
+        for word in distinct:
+            if word not in self._word_stems:
+                stems = tuple(dict.fromkeys(fulltext.stems(word)))
+                self._word_stems[word] = stems
+                first = self._find(stems[0])
+                for other in stems[1:]:
+                    self._parent[self._find(other)] = first
+            self._word_posts[word] += 1
+        self._post_words.append(distinct)
+
+    def candidates(self, count: int) -> list[str]:
+        """The ``count`` terms in most posts (at least two), by their root stem."""
+        for words in self._post_words:
+            for root in {self._find(self._word_stems[w][0]) for w in words}:
+                self.posts[root] += 1
+        for word, stems in self._word_stems.items():
+            root = self._find(stems[0])
+            self.stems.setdefault(root, set()).update(stems)
+            self._forms.setdefault(root, Counter())[word] = self._word_posts[word]
+        ranked = sorted(
+            (root for root, n in self.posts.items() if n >= 2),
+            key=lambda root: (-self.posts[root], root),
+        )
+        return ranked[:count]
+
+    def shown(self, root: str) -> str:
+        forms = self._forms[root]
+        return min(forms, key=lambda word: (-forms[word], len(word), word))
+
+
+def _workspace_posts(session: Session, stems: Sequence[str]) -> dict[str, int]:
+    """How many posts (of every workspace) hold each stem.
+
+    SQLite reads FTS5's own counts (``posts_fts_vocab``). PostgreSQL takes the frequent ones
+    from its statistics of ``posts_fts.terms`` (the most common lexemes ANALYZE found, with
+    their share of rows), which cost nothing to read, and counts the others in the index, up
+    to TERM_COUNT_LIMIT each: terms that are not among the most common are rare enough for
+    that to be quick.
+    """
+    if not stems:
+        return {}
+    if session.get_bind().dialect.name == "sqlite":
+        vocab = table(f"{fulltext.TABLE}_vocab", column("term", String), column("doc", Integer))
+        return {
+            str(term): int(doc)
+            for term, doc in session.execute(
+                select(vocab.c.term, vocab.c.doc).where(vocab.c.term.in_(stems))
+            )
+        }
+    counts = _most_common(session, set(stems))
+    rest = [stem for stem in stems if stem not in counts]
+    fts = table(fulltext.TABLE, column("terms"))
+    parts = []
+    for i, stem in enumerate(rest):
+        # A quoted tsquery literal is exactly one lexeme, whatever characters it holds.
+        lexeme = cast(func.quote_literal(bindparam(f"stem_{i}", stem, type_=Text)), TSQUERY)
+        capped = (
+            select(literal(1).label("hit"))
+            .where(fts.c.terms.op("@@")(lexeme))
+            .limit(TERM_COUNT_LIMIT)
+            .subquery()
+        )
+        parts.append(
+            select(
+                literal(stem, type_=String).label("stem"),
+                select(func.count()).select_from(capped).scalar_subquery().label("posts"),
+            )
+        )
+    if parts:
+        statement = parts[0] if len(parts) == 1 else union_all(*parts)
+        for stem, n in session.execute(statement):
+            counts[str(stem)] = int(n or 0)
+    return counts
+
+
+def _most_common(session: Session, stems: set[str]) -> dict[str, int]:
+    """PostgreSQL: rows of ``posts_fts`` holding each of ``stems`` that its statistics list
+    among the most common lexemes (none before the table was first analysed)."""
+    row = session.execute(
+        text(
+            "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples"
+            " FROM pg_stats AS s JOIN pg_class AS c ON c.oid = to_regclass(:name)"
+            " WHERE s.schemaname = current_schema() AND s.tablename = :table"
+            " AND s.attname = 'terms'"
+        ),
+        {"name": fulltext.TABLE, "table": fulltext.TABLE},
+    ).first()
+    if row is None or row[0] is None or row[1] is None or not row[2] or row[2] < 0:
+        return {}
+    lexemes, shares, rows = row
+    return {
+        lexeme: round(share * rows)
+        for lexeme, share in zip(lexemes, shares, strict=False)
+        if lexeme in stems
+    }
