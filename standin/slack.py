@@ -407,6 +407,12 @@ class StandinSlack:
         with self._lock:
             return [dataclasses.replace(f, channels=list(f.channels)) for f in self._files.values()]
 
+    def user(self, user_id: str) -> dict[str, Any] | None:
+        """The user object Slack sends for ``user_id`` (in ``team_join``, ``users.info``)."""
+        with self._lock:
+            found = self._users.get(user_id)
+            return copy.deepcopy(found) if found is not None else None
+
     def home_view(self, user_id: str) -> dict[str, Any] | None:
         """The App Home view last published for ``user_id``."""
         with self._lock:
