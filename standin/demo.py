@@ -32,7 +32,18 @@ from standin.slack import Response, StandinSlack
 from standin.story import BY_ID, PEOPLE, DemoPerson
 from storage.stats import recorded_totals
 
-__all__ = ["DB_FILE", "HANDLES", "DemoError", "find_person", "run_demo", "story_day"]
+__all__ = [
+    "CHART_FILE",
+    "DB_FILE",
+    "HANDLES",
+    "PNG_SIGNATURE",
+    "DemoError",
+    "find_person",
+    "run_demo",
+    "story_day",
+    "story_end",
+    "timeline",
+]
 
 DB_FILE = "kring-demo.db"
 CHART_FILE = "kring-stats.png"
@@ -77,17 +88,62 @@ def _date(moment: datetime, tz: str) -> str:
     return f"{local:%A} {local.day} {local:%B %Y}"
 
 
+@dataclass(frozen=True)
+class Morning:
+    """The digest pass at 09:00 in ``zone``, as the scheduler would run it."""
+
+    zone: str
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """`--person`: at the end of the day, they open their Home tab and ask for their profile."""
+
+    user: str
+
+
+Step = (
+    story.Post
+    | story.Reaction
+    | story.Follow
+    | story.Mention
+    | story.Ask
+    | story.OpenHome
+    | story.Join
+    | Morning
+    | PersonView
+)
+POSTS = {p.key: p for p in (*story.HISTORY, *story.YESTERDAY, *story.TODAY)}
+
+
+def _when(day: date, step: Step) -> datetime:
+    if isinstance(step, Morning):
+        return _at(day, 0, story.MORNING, step.zone)
+    if isinstance(step, story.Reaction):
+        return _when(day, POSTS[step.post]) + timedelta(minutes=step.minutes_after)
+    if isinstance(step, story.Post):
+        return _at(day, step.day, step.clock, BY_ID[step.author].tz)
+    if isinstance(step, story.Join):
+        return _at(day, step.day, step.clock, step.person.tz)
+    if isinstance(step, PersonView):
+        return story_end(day)
+    return _at(day, step.day, step.clock, BY_ID[step.user].tz)
+
+
+def timeline(day: date, person: DemoPerson | None = None) -> list[tuple[datetime, Step]]:
+    """Everything that happens in the story of ``day``, in the order it happens."""
+    steps: list[Step] = [*POSTS.values(), *story.REACTIONS, *story.FOLLOWS, story.MENTION]
+    steps += [Morning(zone) for zone in story.ZONES]
+    steps += [*story.ASKS, story.HOME, story.JOIN, story.ADMIN_STATS]
+    if person is not None:
+        steps.append(PersonView(person.user_id))
+    # sorted() is stable: steps of the same minute keep the order above.
+    return sorted(((_when(day, step), step) for step in steps), key=lambda pair: pair[0])
+
+
 def story_end(day: date) -> datetime:
     """When the story of ``day`` is over: a minute after the last thing that happens in it."""
-    moments = [_at(day, 0, story.MORNING, zone) for zone in story.ZONES]
-    moments += [_at(day, p.day, p.clock, BY_ID[p.author].tz) for p in story.TODAY]
-    moments += [_at(day, a.day, a.clock, BY_ID[a.user].tz) for a in story.ASKS]
-    home_day, home_clock, home_user = story.HOME
-    moments.append(_at(day, home_day, home_clock, BY_ID[home_user].tz))
-    moments.append(_at(day, story.JOINS[0], story.JOINS[1], story.NEW_HIRE.tz))
-    admin_day, admin_clock, admin, _ = story.ADMIN_STATS
-    moments.append(_at(day, admin_day, admin_clock, BY_ID[admin].tz))
-    return max(moments) + timedelta(minutes=1)
+    return timeline(day)[-1][0] + timedelta(minutes=1)
 
 
 def story_day(now: datetime) -> date:
@@ -191,8 +247,7 @@ class _Player:
         self.slack = running.slack
         self.clock = clock
         self.shown = shown
-        self.stamps: dict[str, str] = {}
-        self.authors: dict[str, str] = {}
+        self.stamps: dict[str, str] = {}  # each post's ts, by key
         self.seq = 0
 
     def _next(self) -> int:
@@ -200,39 +255,11 @@ class _Player:
         return self.seq
 
     def play(self, person: DemoPerson | None) -> None:
-        day = self.shown.day
-        steps: list[tuple[datetime, int, Any]] = []
-
-        def add(moment: datetime, step: Any) -> None:
-            steps.append((moment, len(steps), step))
-
-        for post in (*story.HISTORY, *story.YESTERDAY, *story.TODAY):
-            add(_at(day, post.day, post.clock, BY_ID[post.author].tz), post)
-        posted = {p.key: p for p in (*story.HISTORY, *story.YESTERDAY, *story.TODAY)}
-        for reaction in story.REACTIONS:
-            post = posted[reaction.post]
-            moment = _at(day, post.day, post.clock, BY_ID[post.author].tz)
-            add(moment + timedelta(minutes=reaction.minutes_after), reaction)
-        for follow in story.FOLLOWS:
-            add(_at(day, follow.day, follow.clock, BY_ID[follow.user].tz), follow)
-        mention = story.MENTION
-        add(_at(day, mention.day, mention.clock, BY_ID[mention.user].tz), mention)
-        for zone in story.ZONES:
-            add(_at(day, 0, story.MORNING, zone), ("morning", zone))
-        for ask in story.ASKS:
-            add(_at(day, ask.day, ask.clock, BY_ID[ask.user].tz), ask)
-        home_day, home_clock, home_user = story.HOME
-        add(_at(day, home_day, home_clock, BY_ID[home_user].tz), ("home", home_user))
-        add(_at(day, story.JOINS[0], story.JOINS[1], story.NEW_HIRE.tz), ("join",))
-        admin_day, admin_clock, admin, _ = story.ADMIN_STATS
-        add(_at(day, admin_day, admin_clock, BY_ID[admin].tz), ("admin",))
-        if person is not None:
-            add(self.shown.end, ("person", person.user_id))
-        for moment, _, step in sorted(steps, key=lambda s: (s[0], s[1])):
+        for moment, step in timeline(self.shown.day, person):
             self.clock.at = moment
             self._step(moment, step)
 
-    def _step(self, moment: datetime, step: Any) -> None:
+    def _step(self, moment: datetime, step: Step) -> None:
         if isinstance(step, story.Post):
             self._post(moment, step)
         elif isinstance(step, story.Reaction):
@@ -242,21 +269,20 @@ class _Player:
             self.shown.follows += 1
         elif isinstance(step, story.Mention):
             self._mention(moment, step)
+        elif isinstance(step, Morning):
+            self._morning(step.zone, moment)
+        elif step == story.ADMIN_STATS:
+            self._admin(moment, step)
         elif isinstance(step, story.Ask):
             self.shown.answers.append(self._ask(step.title, moment, step.user, step.text))
-        elif step[0] == "morning":
-            self._morning(step[1], moment)
-        elif step[0] == "home":
-            self.shown.home = self._home(moment, step[1])
-        elif step[0] == "join":
-            self._join(moment)
-        elif step[0] == "admin":
-            self._admin(moment)
-        elif step[0] == "person":
-            user = step[1]
-            self.shown.person_home = self._home(moment, user)
-            own = f"profile <@{user}|{BY_ID[user].handle}>"
-            self.shown.person_profile = self._ask("Profile", moment, user, own)
+        elif isinstance(step, story.OpenHome):
+            self.shown.home = self._home(moment, step.user)
+        elif isinstance(step, story.Join):
+            self._join(moment, step.person)
+        else:
+            self.shown.person_home = self._home(moment, step.user)
+            own = f"profile <@{step.user}|{BY_ID[step.user].handle}>"
+            self.shown.person_profile = self._ask("Profile", moment, step.user, own)
 
     def _command(self, user_id: str, text: str) -> dict[str, Any]:
         answer = _expect(
@@ -276,7 +302,6 @@ class _Player:
 
     def _post(self, moment: datetime, post: story.Post) -> None:
         stamp = self.stamps[post.key] = _ts(moment, self._next())
-        self.authors[post.key] = post.author
         event: dict[str, Any] = {
             "type": "message",
             "channel": post.channel,
@@ -288,7 +313,7 @@ class _Player:
         }
         if post.reply_to is not None:
             event["thread_ts"] = self.stamps[post.reply_to]
-            event["parent_user_id"] = self.authors[post.reply_to]
+            event["parent_user_id"] = POSTS[post.reply_to].author
         self._event(event, f"the message {post.key!r}")
         if post.day < -1:
             self.shown.history += 1
@@ -299,9 +324,7 @@ class _Player:
             self.shown.today += 1
 
     def _react(self, moment: datetime, reaction: story.Reaction) -> None:
-        post = next(
-            p for p in (*story.HISTORY, *story.YESTERDAY, *story.TODAY) if p.key == reaction.post
-        )
+        post = POSTS[reaction.post]
         event = {
             "type": "reaction_added",
             "user": reaction.user,
@@ -405,8 +428,7 @@ class _Player:
         text = blocks_text(view.get("blocks") or [], NAMES)
         return Answer("The Home tab", BY_ID[user_id], moment, "", text)
 
-    def _join(self, moment: datetime) -> None:
-        hire = story.NEW_HIRE
+    def _join(self, moment: datetime, hire: DemoPerson) -> None:
         _add_person(self.standin, hire, moment)
         user = self.standin.user(hire.user_id)
         if user is None:  # pragma: no cover - added just above
@@ -422,10 +444,9 @@ class _Player:
         text = blocks_text(blocks or [], NAMES)
         self.shown.welcome = Answer("Welcome", hire, moment, "", text)
 
-    def _admin(self, moment: datetime) -> None:
-        _, _, admin, typed = story.ADMIN_STATS
+    def _admin(self, moment: datetime, ask: story.Ask) -> None:
         uploaded = len(self.standin.uploaded_files())
-        self.shown.admin = self._ask("Admin", moment, admin, typed)
+        self.shown.admin = self._ask(ask.title, moment, ask.user, ask.text)
         # The chart is uploaded after the answer (a lazy listener), on Kring's clock: the
         # clock must not move on until it is there.
         try:
@@ -583,7 +604,7 @@ def _print_full(shown: Shown, out: TextIO, chart: Path | None) -> None:
         )
         print(_indent(shown.welcome.text), file=out)
     if shown.admin is not None:
-        _print_answer(shown.admin, out, title="For admins: usage and its chart")
+        _print_answer(shown.admin, out)
         if chart is not None:
             print(f"The chart Kring sent to {shown.admin.person.first_name}: {chart}", file=out)
 

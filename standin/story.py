@@ -117,6 +117,24 @@ class Ask:
     text: str
 
 
+@dataclass(frozen=True)
+class OpenHome:
+    """Someone opens Kring's Home tab in Slack."""
+
+    day: int
+    clock: str
+    user: str
+
+
+@dataclass(frozen=True)
+class Join:
+    """``person`` joins the workspace (Slack sends ``team_join``)."""
+
+    day: int
+    clock: str
+    person: DemoPerson
+
+
 # Weeks of ordinary work before the story starts: who knows what, what trends, the chart.
 HISTORY = (
     Post("failover", -25, "11:00", "U0DEV", "C0ENGINEERING",
@@ -265,6 +283,7 @@ ASKS = (
     Ask("A profile", 0, "15:30", "U0FINN", "profile <@U0ANNA|anna>"),
 )  # fmt: skip
 
-HOME = (0, "10:15", "U0EVA")  # when who opens Kring's Home tab in Slack
-JOINS = (0, "15:00")  # when NEW_HIRE joins the workspace
-ADMIN_STATS = (0, "16:00", "U0CHLOE", "admin stats")
+HOME = OpenHome(0, "10:15", "U0EVA")
+JOIN = Join(0, "15:00", NEW_HIRE)
+# An admin asks how Kring is used; the chart comes afterwards, in a DM.
+ADMIN_STATS = Ask("For admins: usage and its chart", 0, "16:00", "U0CHLOE", "admin stats")
