@@ -301,20 +301,33 @@ def cmd_digest_preview(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from bot import logs
-    from standin.demo import DemoError, run_demo
+    from pathlib import Path
 
+    from bot import logs
+    from standin.demo import HANDLES, DemoError, find_person, run_demo
+
+    person = None
+    if args.person is not None:
+        person = find_person(args.person)
+        if person is None:
+            raise SettingsError(
+                f"--person: no one called {args.person!r} in the demo; try one of "
+                + ", ".join(HANDLES)
+            )
     # The demo is the output; only trouble should reach stderr, not Kring's usual INFO lines.
     logs.configure("WARNING")
+    # The printed commands call Kring the way this one was called (.venv/bin/kring, say).
+    program = sys.argv[0] if Path(sys.argv[0]).name == "kring" else "kring"
     try:
-        return run_demo(sys.stdout, now=_when(args.now) if args.now else None)
+        return run_demo(
+            sys.stdout,
+            now=_when(args.now) if args.now else None,
+            keep=Path(args.keep) if args.keep else None,
+            person=person,
+            program=program,
+        )
     except DemoError as exc:
         return _fail(f"demo failed: {exc}", 1)
-    except BrokenPipeError:
-        # `kring demo | head` stopped reading; that is no failure, and the interpreter's own
-        # flush of stdout at exit must not raise again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
 
 
 class _Parser(argparse.ArgumentParser):
@@ -468,12 +481,27 @@ def parser() -> argparse.ArgumentParser:
         sub,
         "demo",
         config.DEMO,
-        help="try Kring without Slack: a stand-in workspace, a day of activity, everyone's digest",
+        help="try Kring without Slack: a small organisation's day, every feature, in a few screens",
+        description="Play a small organisation's day against a stand-in Slack (Kring itself is "
+        "real): people post, follow and react; then everyone's digest at 09:00 their own time, "
+        "who knows about a tag, trending, suggestions, a profile, the Home tab, a new hire's "
+        "welcome and the admin chart. Needs no Slack workspace, tokens or settings.",
+    )
+    demo.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="keep the demo's SQLite database (and the chart) in DIR and print the commands "
+        "to explore it; an earlier demo's database there is replaced",
+    )
+    demo.add_argument(
+        "--person",
+        metavar="NAME",
+        help="show one person's view: their digest, Home tab and profile (anna, jack, …)",
     )
     demo.add_argument(
         "--now",
-        help="run the digest pass at this ISO-8601 time (default: the latest hour when it is "
-        "past 10:00 in Amsterdam, London and New York)",
+        help="run as if the clock read this ISO-8601 time (the story is the latest day that "
+        "is over by then)",
     )
     demo.set_defaults(func=lambda args, _: cmd_demo(args))
     return top
@@ -500,10 +528,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(exc), EXIT_FAILURE, settings.secrets if settings else ())
     except KeyboardInterrupt:
         return _fail("interrupted", EXIT_INTERRUPTED)
+    except BrokenPipeError as exc:
+        if not _stdout_closed():
+            return _fail(
+                describe(exc, settings), EXIT_FAILURE, settings.secrets if settings else ()
+            )
+        # `kring demo | head` stopped reading; that is no failure, and the interpreter's own
+        # flush of stdout at exit must not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:
         log.debug("kring %s failed", command, exc_info=exc)
         return _fail(describe(exc, settings), EXIT_FAILURE, settings.secrets if settings else ())
     return code
+
+
+def _stdout_closed() -> bool:
+    """Whether whoever reads our output has gone (`kring digest preview … | head`)."""
+    try:
+        sys.stdout.flush()
+    except OSError:
+        return True
+    return False
 
 
 def _command_of(args: argparse.Namespace) -> str:

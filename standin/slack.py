@@ -436,10 +436,12 @@ class StandinSlack:
             else:
                 fields.pop(field_id, None)
 
-    def user(self, user_id: str) -> dict[str, Any]:
-        """A copy of a user object, as Slack puts it in user_change and team_join events."""
+    def user(self, user_id: str) -> dict[str, Any] | None:
+        """A copy of the user object Slack sends for ``user_id`` (in ``user_change`` and
+        ``team_join`` events, ``users.info``); None for someone unknown."""
         with self._lock:
-            return copy.deepcopy(self._users[user_id])
+            found = self._users.get(user_id)
+            return copy.deepcopy(found) if found is not None else None
 
     def stub(self, method: str, payload: dict[str, Any] | None) -> None:
         """Answer ``method`` with ``{"ok": true, **payload}``; None removes the stub.

@@ -64,7 +64,8 @@ def stored(kring: Running, user_id: str) -> Person:
         return person
 
 
-def user_change(kring: Running, user: dict[str, Any]) -> None:
+def user_change(kring: Running, user: dict[str, Any] | None) -> None:
+    assert user is not None
     assert kring.slack.post_event(event("user_change", user=user)).status == 200
 
 

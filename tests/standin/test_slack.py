@@ -95,6 +95,18 @@ def test_users_info_returns_slack_shaped_user_and_locale_only_on_request(
     assert plain["profile"]["fields"]["Xf01"]["value"] == "Team Kring"
 
 
+def test_user_is_the_object_users_info_sends_and_a_copy(
+    client: WebClient, standin: StandinSlack
+) -> None:
+    user = standin.user("U0001")
+
+    assert user == client.users_info(user="U0001")["user"]
+    assert user is not None
+    user["profile"]["title"] = "changed"
+    assert client.users_info(user="U0001")["user"]["profile"]["title"] == "Engineer"
+    assert standin.user("UNOBODY") is None
+
+
 def test_users_info_for_unknown_user_raises_user_not_found(client: WebClient) -> None:
     with pytest.raises(SlackApiError) as raised:
         client.users_info(user="UNOBODY")
@@ -475,4 +487,6 @@ def test_users_info_can_leave_custom_field_values_out(
 ) -> None:
     standin.custom_fields_in_users_info = False
     assert client.users_info(user="U0001")["user"]["profile"]["fields"] == {}
-    assert standin.user("U0001")["profile"]["fields"]["Xf01"]["value"] == "Team Kring"
+    user = standin.user("U0001")
+    assert user is not None
+    assert user["profile"]["fields"]["Xf01"]["value"] == "Team Kring"
