@@ -9,6 +9,7 @@ from handlers import lookups
 from handlers.calls import Call
 from storage.follows import Target
 from storage.text import TAG_MAX, normalize_tag
+from ui import mrkdwn
 from ui.mrkdwn import mrkdwn_code, mrkdwn_name
 
 TOKEN = re.compile(r"<[^<>]*>|[^\s,<>]+")
@@ -90,7 +91,7 @@ def _resolve_people(call: Call, user_ids: list[str], out: Resolved, *, checking:
     )
     for uid in dict.fromkeys(user_ids):
         person = found.get(uid)
-        mention = f"<@{uid}>"
+        mention = mrkdwn.mention(uid)
         if uid == call.asker.user_id:
             out.problems.append(call.t("target.self"))
         elif person is None:
