@@ -47,6 +47,7 @@ class DigestItem:
     via_person: bool
     via_tags: tuple[str, ...] = ()
     show_follow_button: bool = False  # reached through a tag, author not followed yet
+    files: tuple[str, ...] = ()  # the names of its files (shown when it has no text)
 
 
 @dataclass(frozen=True)

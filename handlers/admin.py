@@ -25,6 +25,7 @@ from handlers.deps import Deps
 from storage.models import Person
 from storage.stats import WeekStats, channel_activity, weekly_stats
 from ui.i18n import language_for, t
+from ui.mrkdwn import mrkdwn_code
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +120,8 @@ def admin_channels(call: Call) -> Reply:
         channels = member_channels(call.client)
     except SlackApiError as exc:
         log.warning("users.conversations failed: %s", exc.response.get("error"))
-        return Reply(call.t("admin.channels.failed", error=exc.response.get("error") or "?"))
+        error = mrkdwn_code(str(exc.response.get("error") or "?"))
+        return Reply(call.t("admin.channels.failed", error=error))
     if not channels:
         return Reply(call.t("admin.channels.none"))
     channels.sort(key=lambda c: (str(c.get("name") or "").casefold(), str(c["id"])))
@@ -259,7 +261,7 @@ def send_stats_chart(deps: Deps, client: WebClient, *, team_id: str, user_id: st
         log.warning("stats chart upload failed: %s", error)
         try:
             client.chat_postMessage(
-                channel=channel, text=t("admin.chart.failed", lang, error=error)
+                channel=channel, text=t("admin.chart.failed", lang, error=mrkdwn_code(error))
             )
         except SlackApiError:
             log.warning("could not tell the admin either")

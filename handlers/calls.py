@@ -12,7 +12,7 @@ from handlers.deps import Deps
 from storage.follows import Target
 from ui.blocks import Reply as Reply
 from ui.i18n import LANGUAGES, t, words
-from ui.text import mention
+from ui.mrkdwn import mention, tag
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ Subcommand = Callable[[Call], Reply]
 
 def show(target: Target) -> str:
     """How a target reads in Slack: a live mention for people, #tag for tags."""
-    return mention(target.value) if target.kind == "person" else f"#{target.value}"
+    return mention(target.value) if target.kind == "person" else tag(target.value)
 
 
 # Most people and tags one command takes: a bound on the work, far beyond what anyone types.

@@ -23,6 +23,7 @@ from handlers.deps import Deps
 from storage.digests import DigestSettings, get_settings, save_settings, today_row
 from storage.follows import following
 from ui.i18n import t
+from ui.mrkdwn import mrkdwn_code, mrkdwn_name
 
 
 def describe(settings: DigestSettings, lang: str, locale: str | None = None) -> str:
@@ -83,7 +84,7 @@ def digest_reply(
     settings = get_settings(session=session, team_id=team_id, user_id=user_id)
     change = parse_digest_args(args)
     if change.kind == "error":
-        return t(change.error or "digest.error.unknown", lang, bad=change.bad or "")
+        return t(change.error or "digest.error.unknown", lang, bad=mrkdwn_code(change.bad or ""))
     if change.kind == "time" and change.minute_of_day is not None:
         settings = replace(settings, minute_of_day=change.minute_of_day)
         if settings.frequency == "off":
@@ -128,4 +129,4 @@ def digest_now(deps: Deps, client: WebClient, *, team_id: str, user_id: str, lan
         return t("digest.now.sent", lang, count=outcome.post_count)
     if outcome.status == "empty":
         return t("digest.now.empty", lang)
-    return t("digest.now.failed", lang, error=outcome.error or "?")
+    return t("digest.now.failed", lang, error=mrkdwn_name(outcome.error or "?"))

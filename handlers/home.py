@@ -29,7 +29,6 @@ from slack_sdk.models.blocks import (
 )
 from sqlalchemy.orm import Session
 
-from digests.render import excerpt
 from digests.schedule import day_name, format_time, person_zone
 from handlers import lookups
 from handlers.calls import show
@@ -60,6 +59,7 @@ from storage.people import get_person, titles_of
 from storage.welcome import busy_tags, starter_people
 from ui.blocks import section
 from ui.i18n import DEFAULT_LANGUAGE, language_for, t
+from ui.mrkdwn import channel, mention, mrkdwn_post
 
 log = logging.getLogger(__name__)
 
@@ -114,10 +114,10 @@ def _feed(
         item = t(
             "home.feed.item",
             lang,
-            author=f"<@{post.author_id}>",
-            channel=f"<#{post.channel_id}>",
+            author=mention(post.author_id),
+            channel=channel(post.channel_id),
             when=_when(post.ts, post.posted_at, links.get((post.channel_id, post.ts))),
-            text=excerpt(post.text),
+            text=mrkdwn_post(post.text, post.files),
         )
         blocks.append(_section(item.rstrip()))
     return blocks

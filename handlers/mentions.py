@@ -21,6 +21,7 @@ from handlers.deps import Deps
 from handlers.events import team_of
 from storage.events import claim_event
 from storage.people import display, get_people
+from ui.mrkdwn import mrkdwn_name
 
 BOT_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
@@ -40,9 +41,9 @@ def command_text(text: str, bot_user_id: str | None) -> str:
 
 def without_pings(value: Any, names: dict[str, str]) -> Any:
     """The reply with every `<@U…>` written as a plain name: an answer posted in a channel must
-    not notify the people it lists."""
+    not notify the people it lists. A name is someone's own words, made inert."""
     if isinstance(value, str):
-        return BOT_MENTION.sub(lambda m: names.get(m.group(1), m.group(1)), value)
+        return BOT_MENTION.sub(lambda m: mrkdwn_name(names.get(m.group(1), m.group(1))), value)
     if isinstance(value, list):
         return [without_pings(v, names) for v in value]
     if isinstance(value, dict):

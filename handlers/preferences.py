@@ -8,6 +8,7 @@ from storage.follows import Target
 from storage.mutes import mute, muted, unmute
 from storage.people import get_person, set_language
 from ui.i18n import LANGUAGES, join, language_for, t
+from ui.mrkdwn import mrkdwn_code
 
 
 def _listing(call: Call, targets: list[Target]) -> str:
@@ -79,4 +80,4 @@ def cmd_language(call: Call) -> Reply:
         person = set_language(session=call.session, team_id=team_id, user_id=user_id, language=None)
         lang = language_for(person.locale)
         return Reply(t("language.auto", lang, language=t(f"language.name.{lang}", lang)))
-    return Reply(call.t("language.unknown", bad=choice[:20]))
+    return Reply(call.t("language.unknown", bad=mrkdwn_code(choice, 20)))

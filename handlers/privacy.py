@@ -15,6 +15,7 @@ from handlers.deps import Deps
 from storage.people import get_people
 from storage.privacy import export, forget, set_opted_out
 from ui.i18n import language_for, t
+from ui.mrkdwn import mrkdwn_name
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +68,7 @@ def send_export(deps: Deps, client: WebClient, *, team_id: str, user_id: str, la
     except SlackApiError as exc:
         error = str(exc.response.get("error") or "?")
         log.warning("export upload failed for %s: %s", user_id, error)
-        return t("privacy.export.failed", lang, error=error)
+        return t("privacy.export.failed", lang, error=mrkdwn_name(error))
     return t("privacy.export.sent", lang)
 
 

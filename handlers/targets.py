@@ -9,6 +9,8 @@ from handlers import lookups
 from handlers.calls import Call
 from storage.follows import Target
 from storage.text import TAG_MAX, normalize_tag
+from ui import mrkdwn
+from ui.mrkdwn import mrkdwn_code, mrkdwn_name
 
 TOKEN = re.compile(r"<[^<>]*>|[^\s,<>]+")
 USER_REF = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -48,7 +50,7 @@ def resolve_targets(call: Call, words: list[str], *, checking_people: bool) -> R
                 out.targets.append(Target("tag", tag))
             elif len(body) > TAG_MAX:
                 out.problems.append(
-                    call.t("target.tag_too_long", tag_start=body[:20], limit=TAG_MAX)
+                    call.t("target.tag_too_long", tag_start=mrkdwn_name(body[:20]), limit=TAG_MAX)
                 )
             else:
                 out.problems.append(call.t("target.bad_tag", token=shorten(word)))
@@ -90,7 +92,7 @@ def _resolve_people(call: Call, user_ids: list[str], out: Resolved, *, checking:
     )
     for uid in dict.fromkeys(user_ids):
         person = found.get(uid)
-        mention = f"<@{uid}>"
+        mention = mrkdwn.mention(uid)
         if uid == call.asker.user_id:
             out.problems.append(call.t("target.self"))
         elif person is None:
@@ -104,5 +106,5 @@ def _resolve_people(call: Call, user_ids: list[str], out: Resolved, *, checking:
 
 
 def shorten(word: str, limit: int = 40) -> str:
-    word = word.replace("`", "'")
-    return word if len(word) <= limit else word[: limit - 1] + "…"
+    """A word someone typed, to be shown back between backticks."""
+    return mrkdwn_code(word, limit)

@@ -33,6 +33,7 @@ from storage.people import get_person, upsert_profile
 from storage.welcome import BUSY_TAG_DAYS, Starter, busy_tags, starter_people
 from ui.blocks import FOLLOW_ACTION, MAX_BUTTON_TEXT
 from ui.i18n import language_for, t, tn
+from ui.mrkdwn import mention, mrkdwn_name, tag
 from ui.text import SEPARATOR, clip_plain
 
 log = logging.getLogger(__name__)
@@ -40,17 +41,11 @@ log = logging.getLogger(__name__)
 PEOPLE_SHOWN = 5
 TAGS_SHOWN = 5
 MAX_HEADER_TEXT = 150
-MAX_TITLE_CHARS = 80
 
 
 def plain(text: str, limit: int) -> PlainTextObject:
     """Plain text cut to Slack's ``limit`` for its field."""
     return PlainTextObject(text=clip_plain(text, limit))
-
-
-def escape(text: str) -> str:
-    """Text from a profile (a title, say) made safe to put in mrkdwn."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def follow_button(value: str, lang: str) -> ButtonElement:
@@ -77,21 +72,22 @@ def starter_reason(person: Starter, lang: str) -> str:
 
 def person_section(user_id: str, title: str, reason: str, lang: str) -> SectionBlock:
     """A person (mention, title, why) with a Follow button."""
-    head = f"<@{user_id}>"
-    if title.strip():
-        head += SEPARATOR + escape(" ".join(title.split())[:MAX_TITLE_CHARS])
+    head = mention(user_id)
+    shown = mrkdwn_name(title)
+    if shown:
+        head += SEPARATOR + shown
     text = f"{head}\n{reason}" if reason else head
     return SectionBlock(
         text=MarkdownTextObject(text=text), accessory=follow_button(f"person:{user_id}", lang)
     )
 
 
-def tag_section(tag: str, posts: int, lang: str) -> SectionBlock:
+def tag_section(name: str, posts: int, lang: str) -> SectionBlock:
     """A busy tag (how busy) with a Follow button."""
     busy = tn("welcome.tag_posts", posts, lang, days=BUSY_TAG_DAYS)
     return SectionBlock(
-        text=MarkdownTextObject(text=f"*#{tag}*{SEPARATOR}{busy}"),
-        accessory=follow_button(f"tag:{tag}", lang),
+        text=MarkdownTextObject(text=f"*{tag(name)}*{SEPARATOR}{busy}"),
+        accessory=follow_button(f"tag:{name}", lang),
     )
 
 

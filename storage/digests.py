@@ -407,9 +407,10 @@ class ShownPost:
 
     channel_id: str
     ts: str
-    text: str  # the latest text (edits count); the file names for a post of files only
+    text: str  # the latest text (edits count)
     reaction_count: int
     reply_count: int
+    files: tuple[str, ...] = ()  # file names, as Slack sent them
 
 
 def shown_posts(*, session: Session, post_ids: Iterable[int]) -> dict[int, ShownPost]:
@@ -428,5 +429,5 @@ def shown_posts(*, session: Session, post_ids: Iterable[int]) -> dict[int, Shown
             ).where(Post.id.in_(chunk))
         )
         for pid, channel, ts, text, files, reactions, replies in rows:
-            out[pid] = ShownPost(channel, ts, text or " ".join(files or ()), reactions, replies)
+            out[pid] = ShownPost(channel, ts, text or "", reactions, replies, tuple(files or ()))
     return out

@@ -29,7 +29,8 @@ class FeedPost:
     channel_id: str
     ts: str
     posted_at: datetime
-    text: str  # the post's text, or its file names when it has none
+    text: str
+    files: tuple[str, ...] = ()  # file names, as Slack sent them
 
 
 def latest_posts(
@@ -136,7 +137,7 @@ def latest_posts(
     for statement in statements:
         for pid, author, channel, ts, posted, text, files in session.execute(statement):
             found[int(pid)] = FeedPost(
-                int(pid), author, channel, ts, posted, text or " ".join(files or [])
+                int(pid), author, channel, ts, posted, text or "", tuple(files or ())
             )
     newest = sorted(found.values(), key=lambda p: (p.posted_at, p.post_id), reverse=True)
     return newest[:limit]

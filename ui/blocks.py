@@ -22,6 +22,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from ui.mrkdwn import cut_mrkdwn
 from ui.text import Cut, clip_plain, fit
 
 # The buttons next to a person or tag, wherever they are shown (answers, digests, the welcome
@@ -96,7 +97,7 @@ def answer(
     view: str,
     arg: str,
     *,
-    cut: Cut,
+    cut: Cut = cut_mrkdwn,
     head: str,
     items: Sequence[Item] = (),
     head_buttons: Sequence[Button] = (),

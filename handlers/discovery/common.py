@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import timedelta
-from functools import partial
 
-from digests.render import excerpt
 from handlers import lookups
 from handlers.calls import Call
 from storage.follows import Target, following
@@ -18,8 +16,7 @@ from ui.blocks import FOLLOW_ACTION, Button
 # events keep cached profiles current, and 30 users.info calls would not fit in 3 seconds.
 LIST_PROFILE_MAX_AGE = timedelta(days=7)
 
-# Text too long for a block is cut as digests cut posts: markup and escapes stay whole.
-answer = partial(blocks.answer, cut=excerpt)
+answer = blocks.answer
 
 
 def follows(call: Call) -> set[Target]:

@@ -8,7 +8,7 @@ from storage.discovery import follower_ids
 from storage.follows import Target
 from ui.blocks import Item
 from ui.i18n import tn
-from ui.text import named
+from ui.mrkdwn import named
 
 MAX_FOLLOWERS_SHOWN = 30
 

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 
 from slack_sdk.errors import SlackClientError
 
-from digests.render import excerpt
 from handlers import lookups
 from handlers.calls import Call, Reply
 from handlers.discovery.common import answer, follows, people, title_of
@@ -18,15 +17,16 @@ from storage.discovery import profile
 from storage.follows import Target
 from storage.models import Person, Post
 from storage.people import department_label
+from ui import mrkdwn
 from ui.blocks import FOLLOW_ACTION, MUTE_ACTION, UNFOLLOW_ACTION, Button, Item
 from ui.i18n import join
-from ui.text import SEPARATOR, inert, mention, named, quiet, tag
+from ui.mrkdwn import mention, mrkdwn_post, named, permalink, tag
+from ui.text import SEPARATOR
 
 log = logging.getLogger(__name__)
 
 MAX_RECENT_POSTS = 3
 POST_EXCERPT = 200
-_PERMALINK_RE = re.compile(r"https?://[^\s\x00-\x1f\x7f<>|]{1,1000}")
 _USER_ID_RE = re.compile(r"[UW][A-Z0-9]+")
 
 
@@ -96,11 +96,11 @@ def _profile(call: Call, user_id: str, person: Person | None) -> Reply:
     items = [Item(call.t("profile.recent" if posts else "profile.no_posts"))]
     links = _permalinks(call, posts)
     for post in posts:
-        body = quiet(excerpt(post.text, POST_EXCERPT))
-        where = [f"<#{post.channel_id}>"]
-        link = links.get((post.channel_id, post.ts))
-        if link and _PERMALINK_RE.fullmatch(link):
-            where.append(f"<{link}|{call.t('profile.open')}>")
+        body = mrkdwn_post(post.text, post.files, POST_EXCERPT)
+        where = [mrkdwn.channel(post.channel_id)]
+        link = permalink(links.get((post.channel_id, post.ts)), call.t("profile.open"))
+        if link:
+            where.append(link)
         items.append(Item("\n".join(filter(None, [body, SEPARATOR.join(where)]))))
     return answer("profile", user_id, head="\n".join(lines), items=items, head_buttons=buttons)
 
@@ -110,7 +110,7 @@ def _department_line(call: Call, person: Person | None) -> str:
     department = department_label(person)
     if not department or person is None or _label(department) == _label(person.title):
         return ""
-    return call.t("profile.department", department=inert(department))
+    return call.t("profile.department", department=mrkdwn.mrkdwn_name(department))
 
 
 def _label(text: str) -> str:

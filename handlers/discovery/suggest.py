@@ -13,7 +13,8 @@ from storage.follows import Target
 from storage.models import Person
 from ui.blocks import FOLLOW_ACTION, Button, Item
 from ui.i18n import t, tn
-from ui.text import SEPARATOR, named, tag
+from ui.mrkdwn import named, tag
+from ui.text import SEPARATOR
 
 MAX_SUGGESTIONS = 10
 

@@ -9,7 +9,7 @@ from storage.discovery import trending
 from storage.follows import Target
 from ui.blocks import Item
 from ui.i18n import tn
-from ui.text import tag
+from ui.mrkdwn import tag
 
 MAX_TRENDS = 10
 # Catalog keys of the words for each window, by its length in days.

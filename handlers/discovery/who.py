@@ -13,7 +13,7 @@ from storage.follows import Target
 from storage.text import normalize_tag
 from ui.blocks import Item
 from ui.i18n import tn
-from ui.text import named, tag
+from ui.mrkdwn import named, tag
 
 MAX_EXPERTS = 10
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -19,7 +20,7 @@ from slack_sdk.models.blocks import (
 
 from digests import render as render_module
 from digests.model import Digest, DigestItem
-from digests.render import excerpt, render, render_text
+from digests.render import render, render_text
 
 PERMALINK = (
     "https://acme.slack.com/archives/C1/p1700000000000100?thread_ts=1700000000.000100&cid=C1"
@@ -39,6 +40,7 @@ def item(
     via_person: bool = True,
     via_tags: tuple[str, ...] = (),
     show_follow_button: bool = False,
+    files: tuple[str, ...] = (),
 ) -> DigestItem:
     return DigestItem(
         post_id=post_id,
@@ -53,6 +55,7 @@ def item(
         via_person=via_person,
         via_tags=via_tags,
         show_follow_button=show_follow_button,
+        files=files,
     )
 
 
@@ -314,8 +317,42 @@ def test_odd_ids_and_links_cannot_break_the_markup() -> None:
     assert not [button for button in buttons(blocks) if button["action_id"] == "kring_follow"]
 
 
+def test_a_file_named_as_a_link_and_a_ping_is_shown_as_its_name() -> None:
+    evil = "<https://evil.example/login|Payroll.pdf> <!channel>"
+    _, blocks = render(digest(item(text="", files=(evil,), permalink=PERMALINK)))
+    [section] = item_sections(blocks)
+    assert section.split("\n")[1] == (
+        "&lt;https://evil.example/login|Payroll.pdf&gt; &lt;!channel&gt;"
+    )
+    # The one labelled link is Kring's own to the post.
+    assert re.findall(r"<[^<>]*\|[^<>]*>", section) == [f"<{PERMALINK.replace('&', '&amp;')}|Open>"]
+
+
+def test_broadcasts_in_posts_reach_the_digest_as_plain_words() -> None:
+    text = "<!here> <!channel> <!everyone> ask <!subteam^S123|@devs> about <https://evil.example|the doc>"
+    _, blocks = render(digest(item(text=text)))
+    [section] = item_sections(blocks)
+    assert section.split("\n")[1] == (
+        "@here @channel @everyone ask @devs about the doc (<https://evil.example>)"
+    )
+
+
+def test_render_text_shows_file_names_of_a_post_without_text() -> None:
+    out = render_text(digest(item(text="", files=("<b>plan</b>.pdf", "x\ny.png"))))
+    assert "   <b>plan</b>.pdf, x y.png" in out.splitlines()
+
+
 # --- Slack's limits hold for any input ------------------------------------------------------------
 
+HOSTILE = [
+    "<!channel>",
+    "<!here|here>",
+    "<!everyone>",
+    "<!subteam^S123|@devs>",
+    "<https://evil.example/login|Payroll.pdf>",
+    "<!date^1700000000^{date}^https://evil.example|Nov 14>",
+    "*bold* <@U1|Boss>",
+]
 huge_text = st.builds(
     lambda chunk, times: chunk * times, st.text(min_size=1, max_size=40), st.integers(1, 400)
 )
@@ -327,13 +364,14 @@ items = st.builds(
     author_name=any_text,
     channel_id=st.one_of(st.sampled_from(["C1", "G0123"]), any_text),
     ts=st.just("1700000000.000100"),
-    text=any_text,
+    text=st.one_of(any_text, st.lists(st.sampled_from(HOSTILE), max_size=6).map(" ".join)),
     reaction_count=st.integers(-3, 10**12),
     reply_count=st.integers(-3, 10**12),
     permalink=st.one_of(st.none(), st.just(PERMALINK), any_text, huge_text.map("https://".__add__)),
     via_person=st.booleans(),
     via_tags=st.lists(any_text, max_size=30).map(tuple),
     show_follow_button=st.booleans(),
+    files=st.lists(st.one_of(any_text, st.sampled_from(HOSTILE)), max_size=3).map(tuple),
 )
 digests = st.builds(
     Digest,
@@ -376,160 +414,11 @@ def test_never_more_than_50_blocks_or_3000_chars_per_section(
     for button in buttons(blocks):
         assert utf16_len(button["text"]["text"]) <= 75
         assert len(button["value"]) <= 2000
-
-
-# --- excerpts -------------------------------------------------------------------------------------
-
-ENTITIES = [
-    "<@U1>",
-    "<@U02ABC|ann>",
-    "<#C1|release>",
-    "<#C2>",
-    "<!here>",
-    "<!subteam^S1|@design>",
-    "<https://example.com/a_b?x=1&amp;y=2|the *notes*>",
-    "<https://example.com/very/long/" + "path/" * 20 + ">",
-    "<mailto:ann@example.com|Ann>",
-]
-FRAGMENTS = [
-    *ENTITIES,
-    "&amp;",
-    "&lt;",
-    "&gt;",
-    "&",
-    "&am",
-    "&#39;",
-    "<",
-    ">",
-    "<@U1",
-    "|",
-    "*",
-    "_",
-    "~",
-    "`",
-    "```",
-    "\n",
-    "\n\n\n",
-    " ",
-    "snake_case",
-    "*bold*",
-    "_italic_",
-    "~gone~",
-    "`code`",
-    "```\nblock\n```",
-]
-mrkdwn = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=8)), max_size=80).map(
-    "".join
-)
-ESCAPE_RE = re.compile(r"&(?:amp|lt|gt);")
-
-
-def markers_outside_markup(text: str) -> Iterator[tuple[str, int]]:
-    """(marker, position) of each ``*_~`` that Slack could read as formatting."""
-    plain = re.sub(r"<[^<>]*>|&(?:amp|lt|gt);|`[^`\n]+`", lambda m: "#" * len(m.group()), text)
-    for match in re.finditer(r"[*_~]", plain):
-        i = match.start()
-        before = plain[i - 1] if i else " "
-        after = plain[i + 1] if i + 1 < len(plain) else " "
-        if not (before.isalnum() and after.isalnum()):
-            yield match.group(), i
-
-
-@settings(deadline=None, max_examples=300)
-@given(mrkdwn, st.integers(1, 400))
-def test_excerpt_never_breaks_slack_entities(source: str, limit: int) -> None:
-    out = excerpt(source, limit)
-    assert len(out) <= limit
-    i = 0
-    while i < len(out):
-        char = out[i]
-        if char == "<":
-            end = out.index(">", i)
-            entity = out[i : end + 1]
-            assert "<" not in entity[1:]
-            assert entity in source
-            i = end + 1
-            continue
-        assert char != ">", out
-        if char == "&":
-            assert ESCAPE_RE.match(out, i), out
-        i += 1
-    outside = re.sub(r"<[^<>]*>", "", out)
-    assert outside.count("`") % 2 == 0
-    assert "```" not in outside
-    assert "\n\n\n" not in out
-    for marker in "*_~":
-        assert sum(1 for m, _ in markers_outside_markup(out) if m == marker) % 2 == 0, out
-
-
-def excerpt_char_by_char(text: str, limit: int) -> str:
-    """The excerpt as first written: one piece per plain character (slow, obviously right)."""
-    pieces = [
-        single
-        for piece in render_module._pieces(render_module._normalize(text))
-        for single in (
-            [render_module._Piece("char", c) for c in piece.out]
-            if piece.kind == "char"
-            else [piece]
-        )
-    ]
-    kept: list[render_module._Piece] = []
-    length = 0
-    cut = False
-    for piece in pieces:
-        if length + len(piece.out) > limit:
-            cut = True
-            break
-        kept.append(piece)
-        length += len(piece.out)
-    if cut:
-        while kept and length > limit - 1:
-            length -= len(kept.pop().out)
-        spaces = [i for i, piece in enumerate(kept) if piece.out.isspace()]
-        if spaces:
-            tail = sum(len(piece.out) for piece in kept[spaces[-1] :])
-            if tail <= min(render_module._WORD_BACKOFF, length // 2):
-                del kept[spaces[-1] :]
-        while kept and kept[-1].out.isspace():
-            kept.pop()
-    joined = "".join(piece.out for piece in render_module._balance(kept))
-    body = render_module._BLANK_LINES_RE.sub("\n\n", joined).strip()
-    return body + "…" if cut else body
-
-
-@settings(deadline=None, max_examples=300)
-@given(
-    st.one_of(
-        mrkdwn,
-        st.text(alphabet=st.sampled_from("ab c*_~`<>&\n.é"), max_size=400),
-        st.text(alphabet=st.sampled_from("ab c\n\t\u2003.é"), max_size=400),  # plain
-    ),
-    st.integers(1, 400),
-)
-def test_excerpt_equals_the_char_by_char_excerpt(source: str, limit: int) -> None:
-    assert excerpt(source, limit) == excerpt_char_by_char(source, limit)
-
-
-@given(st.text(alphabet=st.sampled_from("a&<>;mplgt"), max_size=60))
-def test_escape_leaves_escapes_and_escapes_the_rest(source: str) -> None:
-    expected = "".join(
-        m.group()
-        if m.lastgroup == "escape"
-        else {"&": "&amp;", "<": "&lt;", ">": "&gt;"}.get(m.group(), m.group())
-        for m in re.finditer(r"(?P<escape>&(?:amp|lt|gt);)|.", source, re.DOTALL)
-    )
-    assert render_module._escape(source) == expected
-
-
-def test_plain_excerpt_at_every_limit_equals_the_char_by_char_excerpt() -> None:
-    texts = [
-        "the quick brown fox jumps over the lazy dog " * 3,
-        "averyveryverylongwordwithoutanyspaces and then some more words",
-        "line one\nline two\n\n\n\nline three   with  spaces\t\ttabs",
-    ]
-    for text in texts:
-        for limit in range(1, len(text) + 2):
-            assert excerpt(text, limit) == excerpt_char_by_char(text, limit), (text, limit)
+    shown = json.dumps(blocks)
+    assert not re.search(r"<!(?:here|channel|everyone|subteam)", shown)
+    # No labelled link but Kring's own "Open" to the post.
+    for label in re.findall(r"<[a-z]+:[^<>|]*\|([^<>]*)>", shown):
+        assert label in ("Open", "Openen"), label
 
 
 @settings(max_examples=100)
@@ -557,47 +446,6 @@ def test_item_section_is_what_the_block_kit_models_make(
     ).to_dict()
     assert block == expected
     assert ("accessory" in block) == (follow and author in ("U1", "W2ABC"))
-
-
-def test_excerpt_keeps_slack_markup_and_escapes_as_they_are() -> None:
-    text = (
-        "a &amp; b &lt;tag&gt; for <@U1|ann> in <#C1|release>, see <https://x.io/?a=1&amp;b=2|doc>"
-    )
-    assert excerpt(text) == text
-
-
-def test_excerpt_escapes_bare_ampersands_and_brackets() -> None:
-    assert excerpt("AT&T says 1 < 2 > 0 and <not markup") == (
-        "AT&amp;T says 1 &lt; 2 &gt; 0 and &lt;not markup"
-    )
-
-
-def test_excerpt_cuts_before_an_entity_and_marks_the_cut() -> None:
-    text = "see " + "<https://example.com/" + "x" * 40 + "|the doc>"
-    assert excerpt(text, 30) == "see…"
-    assert excerpt("x" * 50 + " &amp; more", 52) == "x" * 50 + "…"
-    assert excerpt("short", 30) == "short"
-
-
-def test_excerpt_cuts_at_a_word_when_one_is_near() -> None:
-    out = excerpt("The release notes are ready for review by everyone", 30)
-    assert out == "The release notes are ready…"
-
-
-def test_excerpt_drops_formatting_the_cut_left_open() -> None:
-    assert excerpt("*this whole sentence is bold and long*", 20) == "this whole…"
-    assert excerpt("`some code that runs on`", 15) == "some code…"
-    assert excerpt("keep snake_case and 2*3") == "keep snake_case and 2*3"
-    assert excerpt("*bold* and _it_ and ~gone~") == "*bold* and _it_ and ~gone~"
-
-
-def test_excerpt_turns_code_blocks_into_inline_code() -> None:
-    assert excerpt("run ```make test``` now") == "run `make test` now"
-    assert excerpt("```\nline one\nline two\n```") == "line one\nline two"
-
-
-def test_excerpt_collapses_blank_lines() -> None:
-    assert excerpt("one\n\n\n\n\ntwo\r\n\r\n\r\nthree") == "one\n\ntwo\n\nthree"
 
 
 # --- plain text -----------------------------------------------------------------------------------
@@ -652,7 +500,3 @@ def test_render_text_in_dutch_drops_terminal_control_characters() -> None:
     assert "Je Kring-overzicht" in out
     assert "1 bericht van 1 persoon" in out
     assert "\x1b" not in out
-
-
-def test_excerpt_drops_control_characters_without_making_markup() -> None:
-    assert excerpt("<@U1\x08> says \x1b[31mhi") == "&lt;@U1&gt; says [31mhi"

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 import pytest
 
-from digests.render import excerpt
 from ui import blocks
 from ui.blocks import FOLLOW_ACTION, MUTE_ACTION, Button, Item, block_id, parse_block_id
 from ui.text import utf16_len
 
-answer = partial(blocks.answer, cut=excerpt)
+answer = blocks.answer
 
 
 @pytest.mark.parametrize(

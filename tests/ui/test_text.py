@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from digests.render import excerpt
-from ui.text import clip, clip_plain, fit, inert, named, quiet, tag, utf16_len
+from ui.mrkdwn import cut_mrkdwn
+from ui.text import clip, clip_plain, fit, utf16_len
 
 
 def test_emoji_count_twice_as_slack_counts() -> None:
@@ -22,30 +22,12 @@ def test_clip_plain_counts_utf16() -> None:
     assert clip_plain("Follow", 75) == "Follow"
 
 
-def test_titles_cannot_format_link_or_ping() -> None:
-    assert inert("*Boss* <!channel> & _co_") == "Boss &lt;!channel&gt; &amp; co"
-    assert inert("line\none\x07") == "line one"
-    long = inert("x" * 500)
-    assert len(long) == 80 and long.endswith("…")
-
-
-def test_quiet_turns_broadcasts_into_plain_text() -> None:
-    text = "<!here> look <!channel|channel> <!subteam^S0123|@design-team> <@U1> <#C1|x>"
-    assert quiet(text) == "@here look @channel @design-team <@U1> <#C1|x>"
-
-
 def test_fit_counts_utf16_and_keeps_markup_whole() -> None:
     text = "😀" * 2000 + " <@U0BOB>"
-    fitted = fit(text, 3000, excerpt)
+    fitted = fit(text, 3000, cut_mrkdwn)
     assert 2900 < utf16_len(fitted) <= 3000
     assert "<@U0B" not in fitted or "<@U0BOB>" in fitted
 
 
 def test_fit_leaves_text_that_fits_alone() -> None:
-    assert fit("*a* <@U1>", 10, excerpt) == "*a* <@U1>"
-
-
-def test_people_and_tags_as_shown() -> None:
-    assert named("U1", "Designer, *Design*") == "<@U1> — Designer, Design"
-    assert named("U1", "") == "<@U1>"
-    assert tag("de<sign") == "#de&lt;sign"
+    assert fit("*a* <@U1>", 10, cut_mrkdwn) == "*a* <@U1>"
