@@ -47,6 +47,7 @@ class DigestItem:
     via_person: bool
     via_tags: tuple[str, ...] = ()
     show_follow_button: bool = False  # reached through a tag, author not followed yet
+    reference_count: int = 0  # people other than the author who shared it
 
 
 @dataclass(frozen=True)

@@ -410,6 +410,7 @@ class ShownPost:
     text: str  # the latest text (edits count); the file names for a post of files only
     reaction_count: int
     reply_count: int
+    reference_count: int = 0  # people other than the author who shared it
 
 
 def shown_posts(*, session: Session, post_ids: Iterable[int]) -> dict[int, ShownPost]:
@@ -425,8 +426,10 @@ def shown_posts(*, session: Session, post_ids: Iterable[int]) -> dict[int, Shown
                 Post.files,
                 Post.reaction_count,
                 Post.reply_count,
+                Post.reference_count,
             ).where(Post.id.in_(chunk))
         )
-        for pid, channel, ts, text, files, reactions, replies in rows:
-            out[pid] = ShownPost(channel, ts, text or " ".join(files or ()), reactions, replies)
+        for pid, channel, ts, text, files, reactions, replies, shares in rows:
+            body = text or " ".join(files or ())
+            out[pid] = ShownPost(channel, ts, body, reactions, replies, shares)
     return out

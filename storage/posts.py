@@ -48,11 +48,23 @@ from storage.models import (
     Post,
     PostTag,
     Reaction,
+    Reference,
 )
 from storage.privacy import is_unrecorded
+from storage.references import count_references, delete_references
 
 Key = tuple[str, str, str]  # team, channel, ts
 Pair = tuple[str, str]  # team, user
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Another Slack message a post shares, quotes or links to; its author when the share
+    says."""
+
+    channel_id: str
+    ts: str
+    author_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +83,7 @@ class NewPost:
     thread_ts: str | None = None
     is_broadcast: bool = False
     edited_at: datetime | None = field(default=None)
+    refs: tuple[Ref, ...] = ()
 
     @property
     def key(self) -> Key:
@@ -102,6 +115,8 @@ class _Statements:
     tags: Any
     mentions: Any
     replies: Any  # sets the reply count of the parents named
+    references: Any
+    reference_authors: Any  # fills the authors the shares did not name from stored originals
 
 
 def _insert_many(dialect: str, model: type[Base]) -> Any:
@@ -151,6 +166,21 @@ def _statements(dialect: str) -> _Statements:
             Post.team_id, Post.channel_id, Post.ts, Post.id
         ),
         tags=_insert_many(dialect, PostTag),
+        references=_insert_many(dialect, Reference),
+        reference_authors=update(Reference)
+        .where(
+            Reference.author_id.is_(None),
+            Reference.post_id.in_(bindparam("ids", expanding=True)),
+        )
+        .values(
+            author_id=select(Post.user_id)
+            .where(
+                Post.team_id == Reference.team_id,
+                Post.channel_id == Reference.channel_id,
+                Post.ts == Reference.ts,
+            )
+            .scalar_subquery()
+        ),
         mentions=_insert_many(dialect, Mention),
         replies=update(Post)
         .where(
@@ -263,6 +293,31 @@ class _Batch:
         if mentions:
             self.conn.execute(self.sql.mentions, mentions)
 
+    def references(self, stored: Sequence[tuple[int, NewPost]], recount: set[Key]) -> None:
+        """The references of posts stored under the given ids (a post never references
+        itself), then the reference counts of what they reference and of ``recount``."""
+        rows = {
+            (post_id, ref.channel_id, ref.ts): {
+                "post_id": post_id,
+                "channel_id": ref.channel_id,
+                "ts": ref.ts,
+                "team_id": post.team_id,
+                "user_id": post.user_id,
+                "author_id": ref.author_id,
+                "shared_at": ts_to_datetime(post.ts),
+            }
+            for post_id, post in stored
+            for ref in post.refs
+            if (ref.channel_id, ref.ts) != (post.channel_id, post.ts)
+        }
+        if rows:
+            self.conn.execute(self.sql.references, list(rows.values()))
+            ids = sorted({post_id for post_id, _, _ in rows})
+            self.conn.execute(self.sql.reference_authors, {"ids": ids})
+        stored_teams = {post_id: post.team_id for post_id, post in stored}
+        messages = {(stored_teams[pid], channel, ts) for pid, channel, ts in rows} | recount
+        count_references(connection=self.conn, messages=messages)
+
     def count_replies(self, parents: set[Key]) -> None:
         """Set each thread parent's reply count from the replies stored (parents not stored
         are left alone)."""
@@ -287,6 +342,7 @@ def _post_row(post: NewPost) -> dict[str, Any]:
         "reaction_count": 0,
         "reactor_count": 0,
         "reply_count": 0,
+        "reference_count": 0,
     }
 
 
@@ -328,6 +384,7 @@ def write_posts(*, connection: Connection, posts: Sequence[NewPost]) -> list[boo
     stored = [(ids[post.key], post) for post in new if post.key in ids]
     batch.tags_and_mentions(stored, known.unrecorded)
     batch.count_replies({parent for _, post in stored if (parent := _parent(post))})
+    batch.references([(post_id, post) for post_id, post in stored if post.refs], set())
     return [post.key in ids and wanted[post.key] is post for post in posts]
 
 
@@ -366,11 +423,15 @@ def edit_post(*, session: Session, post: NewPost) -> bool:
     session.execute(delete(PostTag).where(PostTag.post_id == post_id))
     session.execute(delete(Mention).where(Mention.post_id == post_id))
     batch.tags_and_mentions([(post_id, post)], known.unrecorded)
+    # An unfurl arrives as an edit: the references are replaced like the tags.
+    before = delete_references(session=session, where=Post.id == post_id)
+    batch.references([(post_id, post)], before)
     return True
 
 
 def delete_post(*, session: Session, team_id: str, channel_id: str, ts: str, now: datetime) -> bool:
-    """Remove a message deleted in Slack, with its tags, mentions, reactions and permalink.
+    """Remove a message deleted in Slack, with its tags, mentions, reactions, references and
+    permalink (the messages it referenced are recounted).
 
     Remembers the deletion so that a late retry of the original event cannot bring it back.
     Returns True when a stored post was removed.
@@ -388,6 +449,7 @@ def delete_post(*, session: Session, team_id: str, channel_id: str, ts: str, now
     if row is None:
         return False
     post_id, thread_ts = row
+    referenced = delete_references(session=session, where=Post.id == post_id)
     # Explicit deletes: SQLite only cascades when its foreign_keys pragma is on.
     for model in (PostTag, Mention, Reaction):
         session.execute(delete(model).where(model.post_id == post_id))
@@ -399,6 +461,7 @@ def delete_post(*, session: Session, team_id: str, channel_id: str, ts: str, now
     )
     if thread_ts and thread_ts != ts:
         _Batch(session.connection()).count_replies({(team_id, channel_id, thread_ts)})
+    count_references(connection=session.connection(), messages=referenced)
     return True
 
 
