@@ -148,6 +148,20 @@ def _statements(dialect: str) -> _Statements:
             select(literal("deleted"), *message, true(), false()).where(
                 tuple_(*message).in_(bindparam("messages", expanding=True))
             ),
+            # Messages of the batch that were shared before they were stored (a history import
+            # reads newest first): their counts and the shares' authors are filled in below.
+            select(
+                literal("referenced"),
+                Reference.team_id,
+                Reference.channel_id,
+                Reference.ts,
+                true(),
+                false(),
+            ).where(
+                tuple_(Reference.team_id, Reference.channel_id, Reference.ts).in_(
+                    bindparam("referenced", expanding=True)
+                )
+            ),
             select(
                 literal("closed"),
                 ClosedChannel.team_id,
@@ -170,7 +184,9 @@ def _statements(dialect: str) -> _Statements:
         reference_authors=update(Reference)
         .where(
             Reference.author_id.is_(None),
-            Reference.post_id.in_(bindparam("ids", expanding=True)),
+            tuple_(Reference.team_id, Reference.channel_id, Reference.ts).in_(
+                bindparam("messages", expanding=True)
+            ),
         )
         .values(
             author_id=select(Post.user_id)
@@ -208,6 +224,7 @@ class Known:
     bots: set[Pair] = field(default_factory=set)  # bots by their Slack profile
     deleted: set[Key] = field(default_factory=set)  # deleted in Slack before their event
     closed: set[Pair] = field(default_factory=set)  # (team, channel) out of the public view
+    referenced: set[Key] = field(default_factory=set)  # shared before this event arrived
 
     def refuses(self, post: NewPost) -> bool:
         """Whether ``post`` may not be stored: deleted first, its channel closed, or its
@@ -241,7 +258,13 @@ class _Batch:
         messages = sorted({p.key for p in posts})
         channels = sorted({(p.team_id, p.channel_id) for p in posts})
         rows = self.conn.execute(
-            self.sql.known, {"people": sorted(people), "messages": messages, "channels": channels}
+            self.sql.known,
+            {
+                "people": sorted(people),
+                "messages": messages,
+                "referenced": messages,
+                "channels": channels,
+            },
         ).all()
         known = Known()
         found: set[Pair] = set()
@@ -254,6 +277,8 @@ class _Batch:
                     known.bots.add((team_id, key))
             elif kind == "deleted":
                 known.deleted.add((team_id, key, ts))
+            elif kind == "referenced":
+                known.referenced.add((team_id, key, ts))
             else:
                 known.closed.add((team_id, key))
         missing = people - found
@@ -295,7 +320,8 @@ class _Batch:
 
     def references(self, stored: Sequence[tuple[int, NewPost]], recount: set[Key]) -> None:
         """The references of posts stored under the given ids (a post never references
-        itself), then the reference counts of what they reference and of ``recount``."""
+        itself), then the reference counts (and the authors shares did not name) of what they
+        reference and of the messages ``recount``."""
         rows = {
             (post_id, ref.channel_id, ref.ts): {
                 "post_id": post_id,
@@ -312,10 +338,11 @@ class _Batch:
         }
         if rows:
             self.conn.execute(self.sql.references, list(rows.values()))
-            ids = sorted({post_id for post_id, _, _ in rows})
-            self.conn.execute(self.sql.reference_authors, {"ids": ids})
-        stored_teams = {post_id: post.team_id for post_id, post in stored}
-        messages = {(stored_teams[pid], channel, ts) for pid, channel, ts in rows} | recount
+        teams = {post_id: post.team_id for post_id, post in stored}
+        messages = {(teams[pid], channel, ts) for pid, channel, ts in rows} | recount
+        if messages:
+            # Authors the shares did not name, from the originals stored (now or before).
+            self.conn.execute(self.sql.reference_authors, {"messages": sorted(messages)})
         count_references(connection=self.conn, messages=messages)
 
     def count_replies(self, parents: set[Key]) -> None:
@@ -384,7 +411,10 @@ def write_posts(*, connection: Connection, posts: Sequence[NewPost]) -> list[boo
     stored = [(ids[post.key], post) for post in new if post.key in ids]
     batch.tags_and_mentions(stored, known.unrecorded)
     batch.count_replies({parent for _, post in stored if (parent := _parent(post))})
-    batch.references([(post_id, post) for post_id, post in stored if post.refs], set())
+    batch.references(
+        [(post_id, post) for post_id, post in stored if post.refs],
+        {key for key in known.referenced if key in ids},
+    )
     return [post.key in ids and wanted[post.key] is post for post in posts]
 
 

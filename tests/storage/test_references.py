@@ -224,3 +224,16 @@ def test_admin_stats_count_shares_across_departments(sessions: sessionmaker[Sess
         assert s.scalar(select(func.count()).select_from(Person)) == 3
         weeks = weekly_stats(session=s, team_id="T1", now=now, weeks=2)
     assert [w.cross_department_references for w in weeks] == [0, 1]
+
+
+def test_original_stored_after_its_share_gets_the_count_and_the_share_its_author(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions.begin() as s:  # a history import reads newest first
+        record_posts(session=s, posts=[share("1764320000.000001", "UBOB")])
+    with sessions.begin() as s:
+        assert references(s) == [("UBOB", ORIGINAL, None)]
+        record_posts(session=s, posts=[post(ORIGINAL, "UANN")])
+    with sessions.begin() as s:
+        assert count_of(s) == 1
+        assert references(s) == [("UBOB", ORIGINAL, "UANN")]
