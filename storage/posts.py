@@ -4,7 +4,8 @@ New posts follow one set of rules, applied in Python by :func:`record_posts` (an
 Kring never saw goes through it too): a post is stored unless it is stored already (a retried or
 duplicated event), was deleted in Slack before its event arrived, its channel left Kring's
 public view, or its author opted out, was forgotten or is a bot by their Slack profile; mentions of people who opted out or were forgotten are left out; everyone seen gets a
-row in ``people`` (the profile is fetched later); a reply counts on its thread's parent.
+row in ``people`` (the profile is fetched later); a reply counts on its thread's parent, and a
+share or link of another message (a :class:`Ref`) on that message's reference count.
 
 A batch of posts costs one statement per table whatever its size: the same SQLAlchemy Core
 statements on SQLite and PostgreSQL, multi-row ``INSERT … ON CONFLICT DO NOTHING`` where rows
@@ -390,7 +391,8 @@ def record_posts(*, session: Session, posts: Sequence[NewPost]) -> list[bool]:
     channel left Kring's public view (:func:`storage.channels.close_channel`), or its author
     opted out, was forgotten or is a bot by their Slack profile. Mentions of people who opted out or were forgotten are
     not recorded. Everyone seen gets a row in ``people``, even for a post skipped; rows that
-    exist are left as they are.
+    exist are left as they are. The references of the posts stored are stored once each (see
+    :class:`storage.models.Reference`) and counted on the messages they reference.
     """
     return write_posts(connection=session.connection(), posts=posts)
 
