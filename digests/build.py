@@ -98,6 +98,7 @@ def build_digests(
                     via_tags=pick.via_tags,
                     show_follow_button=not pick.via_person,
                     files=post.files,
+                    reference_count=post.reference_count,
                 )
             )
         # Once per reader: evaluated inside the filter below it would run for every name.

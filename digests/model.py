@@ -48,6 +48,7 @@ class DigestItem:
     via_tags: tuple[str, ...] = ()
     show_follow_button: bool = False  # reached through a tag, author not followed yet
     files: tuple[str, ...] = ()  # the names of its files (shown when it has no text)
+    reference_count: int = 0  # people other than the author who shared it
 
 
 @dataclass(frozen=True)

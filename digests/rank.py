@@ -20,6 +20,8 @@ from digests.model import MAX_ITEMS, MAX_PER_AUTHOR
 RECENCY_HALF_LIFE_HOURS = 24.0
 RECENCY_FLOOR = 0.25  # an old post keeps a quarter of a new one's weight
 ENGAGEMENT_REPLY_WEIGHT = 2  # a reply, or one more person reacting, counts twice a reaction
+# Someone else sharing or linking the post elsewhere: they thought others should read it.
+ENGAGEMENT_REFERENCE_WEIGHT = 3
 PERSON_WEIGHT = 1.5  # someone you chose to follow outranks a tag you follow
 EXTRA_TAG_WEIGHT = 0.15
 BUSIEST_TAGS = 3
@@ -32,14 +34,20 @@ Entry = list[Any]
 PART, AUTHOR, VIA_PERSON, VIA_TAGS = 0, 1, 2, 3
 
 
-def post_part(reactions: int, replies: int, reactors: int, age_hours: float) -> float:
+def post_part(
+    reactions: int, replies: int, reactors: int, age_hours: float, references: int = 0
+) -> float:
     """The part of the score that depends on the post alone: the same for every reader.
+    ``references`` counts the people other than the author who shared or linked the post.
 
     Engagement is damped (log) so one viral post does not crowd out all others; recency halves
     every RECENCY_HALF_LIFE_HOURS down to a floor.
     """
     engagement = math.log1p(
-        reactions + ENGAGEMENT_REPLY_WEIGHT * replies + ENGAGEMENT_REPLY_WEIGHT * reactors
+        reactions
+        + ENGAGEMENT_REPLY_WEIGHT * replies
+        + ENGAGEMENT_REPLY_WEIGHT * reactors
+        + ENGAGEMENT_REFERENCE_WEIGHT * references
     )
     recency = 0.5 ** (max(0.0, age_hours) / RECENCY_HALF_LIFE_HOURS)
     return (1.0 + engagement) * (RECENCY_FLOOR + recency)

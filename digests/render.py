@@ -155,12 +155,14 @@ def _head(digest: Digest) -> list[Block]:
 
 
 def _stats(item: DigestItem, lang: str) -> list[tuple[str, str]]:
-    """(emoji, words) for the replies and reactions an item has; a terminal shows only words."""
+    """(emoji, words) for the replies, reactions and shares an item has; a terminal shows only words."""
     stats = []
     if item.reply_count > 0:
         stats.append((":speech_balloon:", tn("digest.dm.replies", item.reply_count, lang)))
     if item.reaction_count > 0:
         stats.append((":heart:", tn("digest.dm.reactions", item.reaction_count, lang)))
+    if item.reference_count > 0:
+        stats.append((":repeat:", tn("digest.dm.shared_by", item.reference_count, lang)))
     return stats
 
 

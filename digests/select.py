@@ -18,6 +18,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from digests.rank import (
+    ENGAGEMENT_REFERENCE_WEIGHT,
     ENGAGEMENT_REPLY_WEIGHT,
     RECENCY_FLOOR,
     RECENCY_HALF_LIFE_HOURS,
@@ -33,6 +34,7 @@ READERS_PER_GROUP = 500
 # digests.rank's formula, handed to the database to compute each post's score part.
 SCORING = Scoring(
     reply_weight=ENGAGEMENT_REPLY_WEIGHT,
+    reference_weight=ENGAGEMENT_REFERENCE_WEIGHT,
     floor=RECENCY_FLOOR,
     half_life_hours=RECENCY_HALF_LIFE_HOURS,
 )

@@ -193,6 +193,7 @@ def stats_text(weeks: Sequence[WeekStats], lang: str) -> str:
                 share=share,
                 digests=week.digests_sent,
             )
+            + t("admin.stats.references", lang, references=week.cross_department_references)
         )
     lines += ["", t("admin.stats.footer", lang)]
     return "\n".join(lines)

@@ -8,7 +8,7 @@ from typing import Any
 
 from storage.channels import NOT_MEMBER, PRIVATE
 from storage.people import Profile
-from storage.posts import NewPost, ts_to_datetime
+from storage.posts import NewPost, Ref, ts_to_datetime
 from storage.text import ParsedText, parse_text, tag_from_channel_name
 
 # Message subtypes written by people; everything else (joins, topics, bots…) is not a post.
@@ -104,6 +104,53 @@ def audit_verdict(channel: Mapping[str, Any]) -> str | None:
     return None
 
 
+# A message's permalink: https://<workspace>.slack.com/archives/<channel>/p<ts without its dot>,
+# optionally ?thread_ts=…&cid=… for a reply. Only public channels (C…) are recorded by Kring.
+PERMALINK = re.compile(
+    r"(?<![\w/=.:?&%@-])https://[a-z0-9][a-z0-9-]*(?:\.enterprise)?\.slack\.com/archives/(C[A-Z0-9]{2,31})"
+    r"/p(\d{10})(\d{6})(?![\d])"
+)
+MESSAGE_TS = re.compile(r"\d{10}\.\d{6}")
+
+
+def permalink_refs(text: str) -> list[Ref]:
+    """The messages whose permalinks ``text`` contains, in order."""
+    return [
+        Ref(channel, f"{seconds}.{micros}") for channel, seconds, micros in PERMALINK.findall(text)
+    ]
+
+
+def attachment_ref(attachment: Mapping[str, Any]) -> Ref | None:
+    """The message a share (``is_share``) or a message unfurl (``is_msg_unfurl``) attachment
+    shows, with its author; None for any other attachment or one without a usable message."""
+    if not (attachment.get("is_share") or attachment.get("is_msg_unfurl")):
+        return None
+    author = slack_id(attachment.get("author_id"))
+    channel = slack_id(attachment.get("channel_id"))
+    ts = str(attachment.get("ts") or "")
+    if channel and MESSAGE_TS.fullmatch(ts):
+        return Ref(channel, ts, author)
+    for url in (attachment.get("from_url"), attachment.get("original_url")):
+        found = permalink_refs(str(url or ""))
+        if found:
+            return Ref(found[0].channel_id, found[0].ts, author)
+    return None
+
+
+def message_refs(message: Mapping[str, Any]) -> tuple[Ref, ...]:
+    """Every message ``message`` shares, unfurls or links to, once each (an attachment's
+    author wins over a bare link to the same message)."""
+    refs: dict[tuple[str, str], Ref] = {}
+    attachments = message.get("attachments")
+    for attachment in attachments if isinstance(attachments, list) else ():
+        ref = attachment_ref(attachment) if isinstance(attachment, Mapping) else None
+        if ref is not None:
+            refs[(ref.channel_id, ref.ts)] = ref
+    for ref in permalink_refs(str(message.get("text") or "")):
+        refs.setdefault((ref.channel_id, ref.ts), ref)
+    return tuple(refs.values())
+
+
 def clean_text(text: str) -> str:
     """Drop control characters that Slack would not show anyway."""
     return CONTROL.sub(" ", text)
@@ -138,6 +185,7 @@ def new_post(
         thread_ts=str(thread_ts) if thread_ts else None,
         is_broadcast=message.get("subtype") == "thread_broadcast",
         edited_at=ts_to_datetime(str(edited["ts"])) if edited.get("ts") else None,
+        refs=message_refs(message),
     )
 
 

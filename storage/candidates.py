@@ -36,6 +36,7 @@ class Scoring:
     :func:`digests.rank.post_part`, the same formula in Python)."""
 
     reply_weight: float  # a reply, or one more person reacting, against one reaction
+    reference_weight: float  # one more person sharing the post, against one reaction
     floor: float  # what an old post keeps of a new one's weight
     half_life_hours: float  # recency halves every this many hours
 
@@ -97,6 +98,7 @@ def score_part(now: datetime, scoring: Scoring) -> ColumnElement[float]:
         + Post.reaction_count
         + scoring.reply_weight * Post.reply_count
         + scoring.reply_weight * Post.reactor_count
+        + scoring.reference_weight * Post.reference_count
     )
     decay = -math.log(2) / scoring.half_life_hours
     recency = func.exp(decay * age_hours(literal(now, UTCDateTime()), Post.posted_at))

@@ -11,7 +11,15 @@ from sqlalchemy import and_, delete, select, update
 from sqlalchemy.orm import Session, aliased
 
 from storage.db import insert_ignore
-from storage.models import Channel, ClosedChannel, DeletedMessage, Permalink, Post
+from storage.models import (
+    Channel,
+    ClosedChannel,
+    DeletedMessage,
+    Permalink,
+    Post,
+    Reference,
+)
+from storage.references import count_references, referenced_by
 from storage.retention import delete_posts
 
 
@@ -56,17 +64,19 @@ def close_channel(
     reactions and cached permalinks) and its cached name, and keep posts from it out until
     :func:`reopen_channel`. Returns how many posts were deleted; closing again is harmless.
 
-    All of a thread lives in one channel, so no post that stays loses a reply or a reaction:
-    no counts need recounting.
+    All of a thread lives in one channel, so no post that stays loses a reply or a reaction;
+    the messages its posts referenced elsewhere are recounted.
     """
     session.execute(
         insert_ignore(session, ClosedChannel).values(
             team_id=team_id, channel_id=channel_id, reason=reason, closed_at=now
         )
     )
-    posts = delete_posts(
-        session=session, where=and_(Post.team_id == team_id, Post.channel_id == channel_id)
-    )
+    in_channel = and_(Post.team_id == team_id, Post.channel_id == channel_id)
+    # Shares in this channel of messages elsewhere stop counting on those.
+    referenced = referenced_by(session=session, where=in_channel)
+    posts = delete_posts(session=session, where=in_channel)
+    count_references(connection=session.connection(), messages=referenced)
     for model in (Permalink, Channel):
         session.execute(
             delete(model).where(model.team_id == team_id, model.channel_id == channel_id),
@@ -131,12 +141,14 @@ def move_channel(*, session: Session, team_id: str, old_id: str, new_id: str) ->
     _move(session, Permalink, team_id, old_id, new_id, key=("ts",))
     _move(session, DeletedMessage, team_id, old_id, new_id, key=("ts",))
     _move(session, Channel, team_id, old_id, new_id, key=())
+    # References to the channel's messages name it too.
+    _move(session, Reference, team_id, old_id, new_id, key=("post_id", "ts"))
     _move(session, ClosedChannel, team_id, old_id, new_id, key=())
 
 
 def _move(
     session: Session,
-    model: type[Post | Permalink | DeletedMessage | Channel | ClosedChannel],
+    model: type[Post | Permalink | DeletedMessage | Channel | ClosedChannel | Reference],
     team_id: str,
     old_id: str,
     new_id: str,

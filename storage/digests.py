@@ -411,6 +411,7 @@ class ShownPost:
     reaction_count: int
     reply_count: int
     files: tuple[str, ...] = ()  # file names, as Slack sent them
+    reference_count: int = 0  # people other than the author who shared it
 
 
 def shown_posts(*, session: Session, post_ids: Iterable[int]) -> dict[int, ShownPost]:
@@ -426,8 +427,11 @@ def shown_posts(*, session: Session, post_ids: Iterable[int]) -> dict[int, Shown
                 Post.files,
                 Post.reaction_count,
                 Post.reply_count,
+                Post.reference_count,
             ).where(Post.id.in_(chunk))
         )
-        for pid, channel, ts, text, files, reactions, replies in rows:
-            out[pid] = ShownPost(channel, ts, text or "", reactions, replies, tuple(files or ()))
+        for pid, channel, ts, text, files, reactions, replies, shares in rows:
+            out[pid] = ShownPost(
+                channel, ts, text or "", reactions, replies, tuple(files or ()), shares
+            )
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (
@@ -24,6 +24,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from storage.db import chunked
 from storage.models import Follow, Mute, Person, Post, PostTag, TagDay
+from storage.references import top_quoters
 
 EXPERT_HALF_LIFE_DAYS = 90.0
 # `suggest`: the newest posts of each followed tag that count towards "posts about #tag".
@@ -58,10 +59,11 @@ def experts(
     exclude: Collection[str] = (),
 ) -> list[Expert]:
     """The people with most expertise on ``tag``: their posts with it and the reactions and
-    replies those drew, each weighted by age (exponential decay, 90-day half-life)."""
+    replies and shares by others those drew, each weighted by age (exponential decay, 90-day half-life)."""
     age_days = (now.timestamp() - cast(Post.ts, Float)) / 86400.0
     weight = func.exp(-math.log(2) * age_days / EXPERT_HALF_LIFE_DAYS)
-    engagement = 1 + Post.reaction_count + 2 * Post.reply_count
+    # Others sharing a post count like replies (self-shares are not in reference_count).
+    engagement = 1 + Post.reaction_count + 2 * Post.reply_count + 2 * Post.reference_count
     # Everyone's posts with the tag are summed per author (on PostgreSQL an index-only nested
     # loop through ix_posts_id_cover), and only then are the removed people taken out, with a
     # NOT EXISTS per author: a ``NOT IN`` subquery on the posts themselves made PostgreSQL
@@ -225,6 +227,8 @@ class Profile:
     following: int
     recent: list[Post]
     mutual: list[str]  # people both the viewer and this person follow
+    # Who shares or links this person's messages most: (user id, how often), most first.
+    quoted_by: list[tuple[str, int]] = field(default_factory=list)
 
 
 def profile(
@@ -276,7 +280,10 @@ def profile(
             .limit(10)
         )
     )
-    return Profile(person, top_tags, int(followers or 0), int(following or 0), posts, mutual)
+    quoted_by = top_quoters(session=session, team_id=team_id, user_id=user_id, limit=3)
+    return Profile(
+        person, top_tags, int(followers or 0), int(following or 0), posts, mutual, quoted_by
+    )
 
 
 @dataclass(frozen=True)

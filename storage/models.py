@@ -140,7 +140,13 @@ class Post(Base):
         Index(
             "ix_posts_id_cover",
             "id",
-            postgresql_include=["user_id", "ts", "reaction_count", "reply_count"],
+            postgresql_include=[
+                "user_id",
+                "ts",
+                "reaction_count",
+                "reply_count",
+                "reference_count",
+            ],
         ),
     )
 
@@ -162,6 +168,8 @@ class Post(Base):
     reaction_count: Mapped[int] = mapped_column(Integer, default=0)
     reactor_count: Mapped[int] = mapped_column(Integer, default=0)
     reply_count: Mapped[int] = mapped_column(Integer, default=0)
+    # People other than the author who shared or linked this message (post_references).
+    reference_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class PostTag(Base):
@@ -220,6 +228,34 @@ class Reaction(Base):
     user_id: Mapped[str] = mapped_column(ID, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     team_id: Mapped[str] = mapped_column(ID)
+
+
+class Reference(Base):
+    """A post that shares, quotes or links to another Slack message: (``post_id``, the message's
+    channel and ts) is the key, so a retried or edited event stores it once.
+
+    The referenced message need not be stored (another channel, older than Kring); its author is
+    known from the share's attachment or from the stored original, else None. The referenced
+    post's ``reference_count`` counts the distinct sharers other than its author.
+    """
+
+    __tablename__ = "post_references"
+    __table_args__ = (
+        Index("ix_post_references_message", "team_id", "channel_id", "ts"),
+        Index("ix_post_references_author", "team_id", "author_id"),
+        Index("ix_post_references_user", "team_id", "user_id"),
+        Index("ix_post_references_time", "team_id", "shared_at"),
+    )
+
+    post_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("posts.id", ondelete="CASCADE"), primary_key=True
+    )
+    channel_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    ts: Mapped[str] = mapped_column(ID, primary_key=True)
+    team_id: Mapped[str] = mapped_column(ID)
+    user_id: Mapped[str] = mapped_column(ID)  # who shared (the referencing post's author)
+    author_id: Mapped[str | None] = mapped_column(ID, nullable=True)  # the original's author
+    shared_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class DeletedMessage(Base):

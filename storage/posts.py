@@ -4,7 +4,8 @@ New posts follow one set of rules, applied in Python by :func:`record_posts` (an
 Kring never saw goes through it too): a post is stored unless it is stored already (a retried or
 duplicated event), was deleted in Slack before its event arrived, its channel left Kring's
 public view, or its author opted out, was forgotten or is a bot by their Slack profile; mentions of people who opted out or were forgotten are left out; everyone seen gets a
-row in ``people`` (the profile is fetched later); a reply counts on its thread's parent.
+row in ``people`` (the profile is fetched later); a reply counts on its thread's parent, and a
+share or link of another message (a :class:`Ref`) on that message's reference count.
 
 A batch of posts costs one statement per table whatever its size: the same SQLAlchemy Core
 statements on SQLite and PostgreSQL, multi-row ``INSERT … ON CONFLICT DO NOTHING`` where rows
@@ -48,11 +49,23 @@ from storage.models import (
     Post,
     PostTag,
     Reaction,
+    Reference,
 )
 from storage.privacy import is_unrecorded
+from storage.references import count_references, delete_references
 
 Key = tuple[str, str, str]  # team, channel, ts
 Pair = tuple[str, str]  # team, user
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Another Slack message a post shares, quotes or links to; its author when the share
+    says."""
+
+    channel_id: str
+    ts: str
+    author_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,7 @@ class NewPost:
     thread_ts: str | None = None
     is_broadcast: bool = False
     edited_at: datetime | None = field(default=None)
+    refs: tuple[Ref, ...] = ()
 
     @property
     def key(self) -> Key:
@@ -102,6 +116,8 @@ class _Statements:
     tags: Any
     mentions: Any
     replies: Any  # sets the reply count of the parents named
+    references: Any
+    reference_authors: Any  # fills the authors the shares did not name from stored originals
 
 
 def _insert_many(dialect: str, model: type[Base]) -> Any:
@@ -133,6 +149,20 @@ def _statements(dialect: str) -> _Statements:
             select(literal("deleted"), *message, true(), false()).where(
                 tuple_(*message).in_(bindparam("messages", expanding=True))
             ),
+            # Messages of the batch that were shared before they were stored (a history import
+            # reads newest first): their counts and the shares' authors are filled in below.
+            select(
+                literal("referenced"),
+                Reference.team_id,
+                Reference.channel_id,
+                Reference.ts,
+                true(),
+                false(),
+            ).where(
+                tuple_(Reference.team_id, Reference.channel_id, Reference.ts).in_(
+                    bindparam("referenced", expanding=True)
+                )
+            ),
             select(
                 literal("closed"),
                 ClosedChannel.team_id,
@@ -151,6 +181,23 @@ def _statements(dialect: str) -> _Statements:
             Post.team_id, Post.channel_id, Post.ts, Post.id
         ),
         tags=_insert_many(dialect, PostTag),
+        references=_insert_many(dialect, Reference),
+        reference_authors=update(Reference)
+        .where(
+            Reference.author_id.is_(None),
+            tuple_(Reference.team_id, Reference.channel_id, Reference.ts).in_(
+                bindparam("messages", expanding=True)
+            ),
+        )
+        .values(
+            author_id=select(Post.user_id)
+            .where(
+                Post.team_id == Reference.team_id,
+                Post.channel_id == Reference.channel_id,
+                Post.ts == Reference.ts,
+            )
+            .scalar_subquery()
+        ),
         mentions=_insert_many(dialect, Mention),
         replies=update(Post)
         .where(
@@ -178,6 +225,7 @@ class Known:
     bots: set[Pair] = field(default_factory=set)  # bots by their Slack profile
     deleted: set[Key] = field(default_factory=set)  # deleted in Slack before their event
     closed: set[Pair] = field(default_factory=set)  # (team, channel) out of the public view
+    referenced: set[Key] = field(default_factory=set)  # shared before this event arrived
 
     def refuses(self, post: NewPost) -> bool:
         """Whether ``post`` may not be stored: deleted first, its channel closed, or its
@@ -211,7 +259,13 @@ class _Batch:
         messages = sorted({p.key for p in posts})
         channels = sorted({(p.team_id, p.channel_id) for p in posts})
         rows = self.conn.execute(
-            self.sql.known, {"people": sorted(people), "messages": messages, "channels": channels}
+            self.sql.known,
+            {
+                "people": sorted(people),
+                "messages": messages,
+                "referenced": messages,
+                "channels": channels,
+            },
         ).all()
         known = Known()
         found: set[Pair] = set()
@@ -224,6 +278,8 @@ class _Batch:
                     known.bots.add((team_id, key))
             elif kind == "deleted":
                 known.deleted.add((team_id, key, ts))
+            elif kind == "referenced":
+                known.referenced.add((team_id, key, ts))
             else:
                 known.closed.add((team_id, key))
         missing = people - found
@@ -263,6 +319,33 @@ class _Batch:
         if mentions:
             self.conn.execute(self.sql.mentions, mentions)
 
+    def references(self, stored: Sequence[tuple[int, NewPost]], recount: set[Key]) -> None:
+        """The references of posts stored under the given ids (a post never references
+        itself), then the reference counts (and the authors shares did not name) of what they
+        reference and of the messages ``recount``."""
+        rows = {
+            (post_id, ref.channel_id, ref.ts): {
+                "post_id": post_id,
+                "channel_id": ref.channel_id,
+                "ts": ref.ts,
+                "team_id": post.team_id,
+                "user_id": post.user_id,
+                "author_id": ref.author_id,
+                "shared_at": ts_to_datetime(post.ts),
+            }
+            for post_id, post in stored
+            for ref in post.refs
+            if (ref.channel_id, ref.ts) != (post.channel_id, post.ts)
+        }
+        if rows:
+            self.conn.execute(self.sql.references, list(rows.values()))
+        teams = {post_id: post.team_id for post_id, post in stored}
+        messages = {(teams[pid], channel, ts) for pid, channel, ts in rows} | recount
+        if messages:
+            # Authors the shares did not name, from the originals stored (now or before).
+            self.conn.execute(self.sql.reference_authors, {"messages": sorted(messages)})
+        count_references(connection=self.conn, messages=messages)
+
     def count_replies(self, parents: set[Key]) -> None:
         """Set each thread parent's reply count from the replies stored (parents not stored
         are left alone)."""
@@ -287,6 +370,7 @@ def _post_row(post: NewPost) -> dict[str, Any]:
         "reaction_count": 0,
         "reactor_count": 0,
         "reply_count": 0,
+        "reference_count": 0,
     }
 
 
@@ -307,7 +391,8 @@ def record_posts(*, session: Session, posts: Sequence[NewPost]) -> list[bool]:
     channel left Kring's public view (:func:`storage.channels.close_channel`), or its author
     opted out, was forgotten or is a bot by their Slack profile. Mentions of people who opted out or were forgotten are
     not recorded. Everyone seen gets a row in ``people``, even for a post skipped; rows that
-    exist are left as they are.
+    exist are left as they are. The references of the posts stored are stored once each (see
+    :class:`storage.models.Reference`) and counted on the messages they reference.
     """
     return write_posts(connection=session.connection(), posts=posts)
 
@@ -328,6 +413,10 @@ def write_posts(*, connection: Connection, posts: Sequence[NewPost]) -> list[boo
     stored = [(ids[post.key], post) for post in new if post.key in ids]
     batch.tags_and_mentions(stored, known.unrecorded)
     batch.count_replies({parent for _, post in stored if (parent := _parent(post))})
+    batch.references(
+        [(post_id, post) for post_id, post in stored if post.refs],
+        {key for key in known.referenced if key in ids},
+    )
     return [post.key in ids and wanted[post.key] is post for post in posts]
 
 
@@ -366,11 +455,15 @@ def edit_post(*, session: Session, post: NewPost) -> bool:
     session.execute(delete(PostTag).where(PostTag.post_id == post_id))
     session.execute(delete(Mention).where(Mention.post_id == post_id))
     batch.tags_and_mentions([(post_id, post)], known.unrecorded)
+    # An unfurl arrives as an edit: the references are replaced like the tags.
+    before = delete_references(session=session, where=Post.id == post_id)
+    batch.references([(post_id, post)], before)
     return True
 
 
 def delete_post(*, session: Session, team_id: str, channel_id: str, ts: str, now: datetime) -> bool:
-    """Remove a message deleted in Slack, with its tags, mentions, reactions and permalink.
+    """Remove a message deleted in Slack, with its tags, mentions, reactions, references and
+    permalink (the messages it referenced are recounted).
 
     Remembers the deletion so that a late retry of the original event cannot bring it back.
     Returns True when a stored post was removed.
@@ -388,6 +481,7 @@ def delete_post(*, session: Session, team_id: str, channel_id: str, ts: str, now
     if row is None:
         return False
     post_id, thread_ts = row
+    referenced = delete_references(session=session, where=Post.id == post_id)
     # Explicit deletes: SQLite only cascades when its foreign_keys pragma is on.
     for model in (PostTag, Mention, Reaction):
         session.execute(delete(model).where(model.post_id == post_id))
@@ -399,6 +493,7 @@ def delete_post(*, session: Session, team_id: str, channel_id: str, ts: str, now
     )
     if thread_ts and thread_ts != ts:
         _Batch(session.connection()).count_replies({(team_id, channel_id, thread_ts)})
+    count_references(connection=session.connection(), messages=referenced)
     return True
 
 

@@ -33,7 +33,9 @@ from storage.models import (
     Post,
     PostTag,
     Reaction,
+    Reference,
 )
+from storage.references import count_references, referenced_by
 
 EXPORT_FORMAT = 1
 
@@ -150,6 +152,7 @@ def export(*, session: Session, team_id: str, user_id: str) -> dict[str, Any]:
             "reaction_count": p.reaction_count,
             "reactor_count": p.reactor_count,
             "reply_count": p.reply_count,
+            "reference_count": p.reference_count,
             "reactions": by_emoji.get(p.id, {}),
             "permalink": links.get((p.channel_id, p.ts)),
         }
@@ -173,6 +176,24 @@ def export(*, session: Session, team_id: str, user_id: str) -> dict[str, Any]:
             .join(Post, Post.id == Mention.post_id)
             .where(Mention.team_id == team_id, Mention.user_id == user_id)
             .order_by(Post.posted_at, Post.id)
+        )
+    ]
+    references = [
+        {
+            "channel_id": channel,
+            "ts": ts,
+            "referenced_channel_id": ref_channel,
+            "referenced_ts": ref_ts,
+            "referenced_author_id": author,
+        }
+        for channel, ts, ref_channel, ref_ts, author in session.execute(
+            select(
+                Post.channel_id, Post.ts, Reference.channel_id, Reference.ts, Reference.author_id
+            )
+            .select_from(Reference)
+            .join(Post, Post.id == Reference.post_id)
+            .where(Reference.team_id == team_id, Reference.user_id == user_id)
+            .order_by(Post.posted_at, Post.id, Reference.channel_id, Reference.ts)
         )
     ]
     following = [
@@ -228,6 +249,7 @@ def export(*, session: Session, team_id: str, user_id: str) -> dict[str, Any]:
         "posts": posts,
         "reactions_given": reactions_given,
         "mentioned_in": mentions,
+        "references_made": references,
         "following": following,
         "followers": followers,
         "mutes": mutes,
@@ -280,6 +302,7 @@ class Forgotten:
     digest_settings: int = 0
     digest_deliveries: int = 0
     permalinks: int = 0
+    references: int = 0  # they made (shares of theirs)
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -293,7 +316,8 @@ def _deleted(session: Session, stmt: Delete) -> int:
 def forget(*, session: Session, team_id: str, user_id: str, now: datetime) -> Forgotten:
     """Delete everything Kring holds about one person, with set-based statements.
 
-    Their posts (with tags, mentions, reactions and cached permalinks), mentions of them and
+    Their posts (with tags, mentions, reactions, references and cached permalinks; what they
+    shared is recounted, shares of theirs by others no longer name them), mentions of them and
     reactions by them in others' posts (whose reaction and reply counts are recomputed), follows
     both ways, mutes by and of them, digest settings and history. The person row stays only as
     the "forgotten" marker (no names, title, time zone or locale), opted out, so they are not
@@ -344,6 +368,21 @@ def forget(*, session: Session, team_id: str, user_id: str, now: datetime) -> Fo
             )
             .scalar_subquery()
         ),
+        execution_options={"synchronize_session": False},
+    )
+
+    # Their shares stop counting on what they shared; shares of their messages by others stay
+    # the others', without naming them as the author.
+    theirs = and_(Post.team_id == team_id, Post.user_id == user_id)
+    shared = referenced_by(session=session, where=theirs)
+    references = _deleted(
+        session, delete(Reference).where(Reference.team_id == team_id, Reference.user_id == user_id)
+    )
+    count_references(connection=session.connection(), messages=shared)
+    session.execute(
+        update(Reference)
+        .where(Reference.team_id == team_id, Reference.author_id == user_id)
+        .values(author_id=None),
         execution_options={"synchronize_session": False},
     )
 
@@ -407,6 +446,7 @@ def forget(*, session: Session, team_id: str, user_id: str, now: datetime) -> Fo
         digest_settings=settings,
         digest_deliveries=deliveries,
         permalinks=permalinks,
+        references=references,
     )
 
 

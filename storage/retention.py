@@ -16,6 +16,7 @@ from storage.models import (
     PostTag,
     ProcessedEvent,
     Reaction,
+    Reference,
     TagDay,
 )
 
@@ -36,16 +37,18 @@ def _deleted(session: Session, stmt: Delete) -> int:
 
 
 def delete_posts(*, session: Session, where: ColumnElement[bool]) -> int:
-    """Delete the posts ``where`` selects with their tags, mentions and reactions, set-based;
+    """Delete the posts ``where`` selects with their tags, mentions, reactions and references,
+    set-based;
     returns how many posts went.
 
     The children go first and explicitly (SQLite only cascades with its foreign_keys pragma
     on); ``tag_days`` follows the ``post_tags`` rows by its triggers. Reaction and reply counts
-    of other posts are the caller's business: they only change when a deleted post was a
+    of other posts (and the reference counts of what the deleted posts referenced) are the
+    caller's business: they only change when a deleted post was a
     reply to (or shared a thread with) a post that stays.
     """
     doomed = select(Post.id).where(where)
-    for model in (PostTag, Mention, Reaction):
+    for model in (PostTag, Mention, Reaction, Reference):
         _deleted(session, delete(model).where(model.post_id.in_(doomed)))
     return _deleted(session, delete(Post).where(where))
 
@@ -71,8 +74,8 @@ def purge(*, session: Session, before: datetime, now: datetime) -> Purged:
     cached permalinks, empty per-day tag counts), old deletion markers, and event ids Slack
     can no longer retry.
 
-    A thread's replies are never older than its parent, so no post that stays loses a reply
-    and reply counts stay right without recounting.
+    A thread's replies are never older than its parent, and a share never older than what it
+    shares, so no post that stays loses a reply or a reference: no counts need recounting.
     """
     posts = delete_posts(session=session, where=Post.posted_at < before)
     permalinks = delete_orphan_permalinks(session=session)

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from storage.models import DigestDelivery, Follow, Person, Post
+from storage.models import DigestDelivery, Follow, Person, Post, Reference
 
 WEEK = timedelta(days=7)
 
@@ -38,6 +38,9 @@ class WeekStats:
     known_department_follows: int = 0
     cross_department_follows: int = 0
     digests_sent: int = 0
+    # Shares or links of a colleague's message from another department (both departments
+    # known), by when they were shared.
+    cross_department_references: int = 0
 
     @property
     def cross_department_share(self) -> float | None:
@@ -73,7 +76,8 @@ def weekly_stats(
     Per week: active posters and posts (Kring's stored posts), new follows, the share of new
     person-follows that cross departments (each person's stored department: the workspace's
     department field, else guessed from the title; only follows where both are known count) and
-    digests delivered. Three GROUP BY queries, one per table.
+    digests delivered, and shares of messages across departments. Four GROUP BY queries, one
+    per table.
     """
     if weeks < 1:
         return []
@@ -85,6 +89,7 @@ def weekly_stats(
     known = [0] * weeks
     crossing = [0] * weeks
     digests = [0] * weeks
+    shares = [0] * weeks
 
     # Grouping on a subquery's column keeps PostgreSQL happy: the CASE carries bound
     # parameters, and the same expression repeated in GROUP BY would not count as equal.
@@ -156,6 +161,32 @@ def weekly_stats(
     ):
         digests[int(week)] = int(count)
 
+    sharer = aliased(Person)
+    author = aliased(Person)
+    reference_weeks = (
+        select(_week_index(Reference.shared_at, bounds).label("week"))
+        .select_from(Reference)
+        .join(
+            sharer, and_(sharer.team_id == Reference.team_id, sharer.user_id == Reference.user_id)
+        )
+        .join(
+            author, and_(author.team_id == Reference.team_id, author.user_id == Reference.author_id)
+        )
+        .where(
+            Reference.team_id == team_id,
+            Reference.shared_at >= start,
+            Reference.shared_at < end,
+            sharer.department != "",
+            author.department != "",
+            sharer.department != author.department,
+        )
+        .subquery()
+    )
+    for week, count in session.execute(
+        select(reference_weeks.c.week, func.count()).group_by(reference_weeks.c.week)
+    ):
+        shares[int(week)] = int(count)
+
     return [
         WeekStats(
             start=bounds[i],
@@ -166,6 +197,7 @@ def weekly_stats(
             known_department_follows=known[i],
             cross_department_follows=crossing[i],
             digests_sent=digests[i],
+            cross_department_references=shares[i],
         )
         for i in range(weeks)
     ]

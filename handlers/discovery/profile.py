@@ -79,6 +79,9 @@ def _profile(call: Call, user_id: str, person: Person | None) -> Reply:
     else:
         lines.append(call.t("profile.no_tags"))
     lines.append(call.t("profile.counts", followers=seen.followers, following=seen.following))
+    if seen.quoted_by:
+        quoters = [f"{mention(uid)} ({n})" for uid, n in seen.quoted_by]
+        lines.append(call.t("profile.quoted_by", people=join(quoters, call.asker.lang)))
     buttons: list[Button] = []
     value = f"person:{user_id}"
     if user_id == me:

@@ -84,6 +84,7 @@ def test_nothing_to_rank() -> None:
 def test_engagement_and_recency_raise_the_post_part() -> None:
     assert post_part(5, 0, 0, 1.0) > post_part(0, 0, 0, 1.0)
     assert post_part(0, 1, 0, 1.0) > post_part(1, 0, 0, 1.0)  # a reply counts more
+    assert post_part(0, 0, 0, 1.0, 1) > post_part(0, 1, 0, 1.0)  # a share counts more still
     assert post_part(0, 0, 0, 1.0) > post_part(0, 0, 0, 30.0)
     # Recency halves over a day, down to a floor; engagement is damped.
     assert math.isclose(post_part(0, 0, 0, 24.0), 0.75)

@@ -48,21 +48,32 @@ def pools(s: Session, windows: dict[str, tuple[datetime, datetime]]) -> dict[str
 
 
 def test_score_part_in_sql_is_the_python_formula(sessions: sessionmaker[Session]) -> None:
-    counts = {ts(0.5): (0, 0, 0), ts(3): (4, 2, 3), ts(30): (1, 0, 1), ts(200): (50, 9, 20)}
+    counts = {
+        ts(0.5): (0, 0, 0, 0),
+        ts(3): (4, 2, 3, 1),
+        ts(30): (1, 0, 1, 0),
+        ts(200): (50, 9, 20, 7),
+    }
     with sessions.begin() as s:
         for stamp in counts:
             post(s, stamp, "UA")
-        for stamp, (reactions, replies, reactors) in counts.items():
+        for stamp, (reactions, replies, reactors, references) in counts.items():
             s.execute(
                 update(Post)
                 .where(Post.ts == stamp)
-                .values(reaction_count=reactions, reply_count=replies, reactor_count=reactors)
+                .values(
+                    reaction_count=reactions,
+                    reply_count=replies,
+                    reactor_count=reactors,
+                    reference_count=references,
+                )
             )
     with sessions.begin() as s:
         got = {stamp: part for stamp, part in s.execute(select(Post.ts, score_part(NOW, SCORING)))}
-    for stamp, (reactions, replies, reactors) in counts.items():
+    for stamp, (reactions, replies, reactors, references) in counts.items():
         age = (NOW - datetime.fromtimestamp(float(stamp), UTC)).total_seconds() / 3600
-        assert math.isclose(got[stamp], post_part(reactions, replies, reactors, age), rel_tol=1e-9)
+        want = post_part(reactions, replies, reactors, age, references)
+        assert math.isclose(got[stamp], want, rel_tol=1e-9)
 
 
 def test_candidates_merge_people_and_tags_and_skip_own_replies_and_others(

@@ -251,7 +251,7 @@ def test_migration_indexes_posts_stored_before_it(db_url: str) -> None:
         cfg = alembic_config(db_url)
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "0008")
+            command.upgrade(cfg, "0009")
         sessions = make_sessions(engine)
         with sessions.begin() as s:
             record_post(
@@ -366,7 +366,7 @@ def test_empty_and_stop_word_texts_index_nothing() -> None:
 
 
 def _migration() -> Any:
-    path = MIGRATIONS / "versions" / "0009_fulltext.py"
+    path = MIGRATIONS / "versions" / "0010_fulltext.py"
     spec = importlib.util.spec_from_file_location("migration_0007", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

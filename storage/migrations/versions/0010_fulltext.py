@@ -1,7 +1,7 @@
 """full-text search: posts_fts on both databases, kept current by the database itself
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-11-29 09:00:00.000000
 
 Every post's words are indexed as Dutch and English Snowball stems, diacritics folded and stop
@@ -30,8 +30,8 @@ from __future__ import annotations
 
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
