@@ -187,7 +187,7 @@ def backfill_channel(
                 break
     except SlackApiError as exc:
         summary.error = str(exc.response.get("error") or exc)
-    log.info("backfill %s/%s %s", team_id, channel_id, summary.line())
+    log.info("backfill %s/%s", team_id, summary.line())
     return summary
 
 
