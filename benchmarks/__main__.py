@@ -15,7 +15,13 @@ from collections.abc import Sequence
 from benchmarks import common
 
 # Add new benchmark modules here; each needs ``run(out: Callable[[str, float, str], None])``.
-BENCHES = ["benchmarks.ingest", "benchmarks.digest", "benchmarks.connect", "benchmarks.load"]
+BENCHES = [
+    "benchmarks.ingest",
+    "benchmarks.digest",
+    "benchmarks.connect",
+    "benchmarks.load",
+    "benchmarks.backfill",
+]
 
 
 def _module_name(name: str) -> str:
