@@ -57,6 +57,7 @@ BOT_SCOPES = (
     "commands",
     "reactions:read",
     "users:read",
+    "users.profile:read",
     "files:write",
     "im:write",
 )
