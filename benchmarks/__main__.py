@@ -21,6 +21,7 @@ BENCHES = [
     "benchmarks.connect",
     "benchmarks.search",
     "benchmarks.load",
+    "benchmarks.backfill",
 ]
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 
 import handlers
 from bot.settings import Settings
+from handlers.backfill import Backfills
 from handlers.departments import Departments
 from handlers.deps import Deps, utc_now
 from storage.db import make_engine, make_sessions, upgrade
@@ -83,6 +84,7 @@ class Kring:
 
     def close(self) -> None:
         self.stopping.set()
+        self.deps.backfills.close()
         if self.scheduler is not None and self.scheduler.running:
             self.scheduler.shutdown(wait=True)
         if self.deps.writer is not None:
@@ -108,6 +110,7 @@ def build(
         clock=clock,
         writer=PostWriter(sessions),
         departments=Departments(settings.department_field),
+        backfills=Backfills(days=settings.backfill_days),
     )
     client = build_client(settings)
     app = build_bolt(settings, client, deps)

@@ -1,5 +1,5 @@
 """The `kring` command line: `kring run`, `kring check`, `kring db upgrade`,
-`kring digest run|preview`, `kring maintenance run`, `kring demo`.
+`kring digest run|preview`, `kring maintenance run`, `kring backfill`, `kring demo`.
 
 Every command fails in one line on stderr: exit code 2 for a missing or malformed setting
 (or a mistyped command), 1 when something Kring depends on is unreachable or refuses. The
@@ -72,6 +72,11 @@ def cmd_run(_: argparse.Namespace, settings: Settings) -> int:
             "Set SLACK_APP_TOKEN, or turn Socket Mode off in the app (`kring check` tells more)"
         )
     kring = build(settings)
+    resumed = kring.deps.backfills.resume(
+        sessions=kring.deps.sessions, client=kring.client, clock=kring.deps.clock
+    )
+    if resumed:
+        log.info("Resuming %d history imports a restart cut off", resumed)
     metrics: MetricsServer | None = None
     try:
         if settings.metrics_port is not None:
@@ -231,6 +236,52 @@ def cmd_maintenance_run(_: argparse.Namespace, settings: Settings) -> int:
     if audit.error:
         return _fail(f"the channel audit could not run: {audit.error}", EXIT_FAILURE)
     return EXIT_FAILURE if audit.unchecked else 0
+
+
+def cmd_backfill(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import check
+    from bot.app import build_client
+    from handlers.backfill import Pacer, backfill_channel, member_channels
+    from storage.db import make_sessions, upgrade
+
+    days = settings.backfill_days if args.days is None else args.days
+    if not 1 <= days <= 36500:
+        raise SettingsError(f"--days must be between 1 and 36500, got {days}")
+    engine = check.open_database(settings.database_url, create=False)
+    failed = 0
+    try:
+        client = build_client(settings, timeout=30)
+        team_id = str(check.require_bot_token(client, settings).get("team_id") or "")
+        upgrade(engine)
+        sessions = make_sessions(engine)
+        channels = args.channel or member_channels(client)
+        pacer = Pacer()
+        pages = read = stored = 0
+        for channel_id in channels:
+            summary = backfill_channel(
+                sessions=sessions,
+                client=client,
+                team_id=team_id,
+                channel_id=channel_id,
+                days=days,
+                clock=lambda: datetime.now(UTC),
+                pacer=pacer,
+            )
+            pages, read, stored = (
+                pages + summary.pages,
+                read + summary.messages,
+                stored + summary.stored,
+            )
+            if summary.error:
+                failed += 1
+                _fail(f"backfill of {channel_id} failed: {summary.error}", EXIT_FAILURE)
+    finally:
+        engine.dispose()
+    print(
+        f"kring: backfill of {len(channels)} channels ({days} days): {pages} pages, "
+        f"{read} messages read, {stored} posts stored, {failed} failed"
+    )
+    return EXIT_FAILURE if failed else 0
 
 
 def _when(raw: str | None) -> datetime:
@@ -435,6 +486,28 @@ def parser() -> argparse.ArgumentParser:
         "channel could not be checked (it is tried again next run).",
     )
     maintenance_run.set_defaults(func=cmd_maintenance_run)
+
+    backfill = command(
+        sub,
+        "backfill",
+        config.BACKFILL,
+        help="import the recent history of the public channels Kring is in",
+        description="Import the last KRING_BACKFILL_DAYS days (or --days) of every public "
+        "channel Kring is a member of, or only the --channel ones, threads included, with the "
+        "same rules as live recording and within Slack's rate limits. Kring does this by itself "
+        "when it joins a channel. An import that was cut off resumes where it stopped; what is "
+        "stored already is never stored twice. Exit code 1 when some channel failed.",
+    )
+    backfill.add_argument(
+        "--days", type=int, help="how many days back (default KRING_BACKFILL_DAYS)"
+    )
+    backfill.add_argument(
+        "--channel",
+        action="append",
+        metavar="ID",
+        help="only this channel id (repeat for more)",
+    )
+    backfill.set_defaults(func=cmd_backfill)
 
     digest = sub.add_parser("digest", help="digests: `kring digest run`, `kring digest preview`")
     digest.set_defaults(func=None, help_of=digest)

@@ -24,8 +24,9 @@ DIGEST_RUN = "digest run"
 DIGEST_PREVIEW = "digest preview"
 DB_UPGRADE = "db upgrade"
 MAINTENANCE = "maintenance run"
+BACKFILL = "backfill"
 DEMO = "demo"
-COMMANDS = (RUN, CHECK, DIGEST_RUN, DIGEST_PREVIEW, DB_UPGRADE, MAINTENANCE, DEMO)
+COMMANDS = (RUN, CHECK, DIGEST_RUN, DIGEST_PREVIEW, DB_UPGRADE, MAINTENANCE, BACKFILL, DEMO)
 
 
 class SettingsError(ValueError):
@@ -43,8 +44,8 @@ class Setting:
 
 
 _EVERY = frozenset(COMMANDS)
-_SLACK = frozenset({RUN, CHECK, DIGEST_RUN, MAINTENANCE})
-_DATABASE = frozenset({RUN, CHECK, DIGEST_RUN, DIGEST_PREVIEW, DB_UPGRADE, MAINTENANCE})
+_SLACK = frozenset({RUN, CHECK, DIGEST_RUN, MAINTENANCE, BACKFILL})
+_DATABASE = frozenset({RUN, CHECK, DIGEST_RUN, DIGEST_PREVIEW, DB_UPGRADE, MAINTENANCE, BACKFILL})
 
 SETTINGS: tuple[Setting, ...] = (
     Setting(
@@ -108,6 +109,13 @@ SETTINGS: tuple[Setting, ...] = (
         "KRING_RETENTION_DAYS", "365", "how many days posts are kept", frozenset({RUN, MAINTENANCE})
     ),
     Setting(
+        "KRING_BACKFILL_DAYS",
+        "90",
+        "how many days of a public channel's history Kring imports when it joins it, and "
+        "`kring backfill` imports",
+        frozenset({RUN, BACKFILL}),
+    ),
+    Setting(
         "KRING_DEPARTMENT_FIELD",
         "empty",
         "the custom profile field (label or id) holding departments; empty: the one labelled "
@@ -162,6 +170,7 @@ class Settings:
     scheduler: bool = True
     retention_days: int = 365
     department_field: str | None = None  # a custom profile field's label or id
+    backfill_days: int = 90
 
     @property
     def socket_mode(self) -> bool:
@@ -329,6 +338,9 @@ def load_settings(env: Mapping[str, str], *, command: str = RUN) -> Settings:
         retention_days=_int(env, "KRING_RETENTION_DAYS", 365, 1, 36500)
         if used("KRING_RETENTION_DAYS")
         else 365,
+        backfill_days=_int(env, "KRING_BACKFILL_DAYS", 90, 1, 36500)
+        if used("KRING_BACKFILL_DAYS")
+        else 90,
         department_field=(env.get("KRING_DEPARTMENT_FIELD", "").strip() or None)
         if used("KRING_DEPARTMENT_FIELD")
         else None,

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from handlers.backfill import Backfills
 from handlers.departments import Departments
 from storage.writer import PostWriter
 
@@ -26,3 +27,5 @@ class Deps:
     writer: PostWriter | None = None
     # Each workspace's department field (KRING_DEPARTMENT_FIELD), looked up once a day.
     departments: Departments = field(default_factory=Departments)
+    # History imports running in the background (KRING_BACKFILL_DAYS).
+    backfills: Backfills = field(default_factory=Backfills)

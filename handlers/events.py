@@ -19,9 +19,8 @@ from handlers.payloads import (
     JOINED_PRIVATE,
     JOINED_PUBLIC,
     closes_channel,
-    is_human_message,
     is_public_channel_event,
-    new_post,
+    post_from_message,
     profile_from_user,
     reopens_channel,
     slack_id,
@@ -83,21 +82,16 @@ def handle_message(deps: Deps, *, body: dict[str, Any], client: WebClient) -> No
             )
         EVENTS_RECORDED.labels("message").inc()
         return
-    if not is_human_message(message):
+    post = post_from_message(
+        team_id,
+        channel_id,
+        message,
+        lookups.names_lookup(
+            sessions=deps.sessions, client=client, team_id=team_id, clock=deps.clock
+        ),
+    )
+    if post is None:
         return
-
-    def names(channel_ids: list[str]) -> dict[str, str]:
-        # Only `<#C…>` links without a name need this (rare), so it gets its own session.
-        with deps.sessions.begin() as session:
-            return lookups.channel_names(
-                session=session,
-                client=client,
-                team_id=team_id,
-                channel_ids=channel_ids,
-                now=deps.clock(),
-            )
-
-    post = new_post(team_id, channel_id, message, names)
     if subtype == "message_changed":
         with deps.sessions.begin() as session:
             edit_post(session=session, post=post)
@@ -206,15 +200,26 @@ def handle_visibility_message(deps: Deps, *, body: dict[str, Any]) -> bool:
     return False
 
 
-def handle_member_joined(deps: Deps, *, body: dict[str, Any], bot_user_id: str | None) -> None:
+def handle_member_joined(
+    deps: Deps, *, body: dict[str, Any], bot_user_id: str | None, client: WebClient
+) -> None:
     """`member_joined_channel`: only Kring's own joins matter. Invited to a public channel, it
-    records it (again); invited to a private one, it keeps it closed."""
+    records it (again) and imports its recent history in the background; invited to a private
+    one, it keeps it closed."""
     event = body.get("event") or {}
     if not bot_user_id or event.get("user") != bot_user_id:
         return
     channel_id = slack_id(event.get("channel"))
     if event.get("channel_type") == JOINED_PUBLIC:
         reopen(deps, body=body, channel_id=channel_id)
+        if channel_id is not None:
+            deps.backfills.start(
+                sessions=deps.sessions,
+                client=client,
+                clock=deps.clock,
+                team_id=team_of(body),
+                channel_id=channel_id,
+            )
     elif event.get("channel_type") == JOINED_PRIVATE:
         close(deps, body=body, channel_id=channel_id, reason=PRIVATE)
 
@@ -289,8 +294,8 @@ def register_channel_lifecycle(app: App, deps: Deps) -> None:
     """Listeners for channels leaving (or coming back into) Kring's public view."""
 
     @app.event("member_joined_channel")
-    def _member_joined(body: dict[str, Any], context: BoltContext) -> None:
-        handle_member_joined(deps, body=body, bot_user_id=context.bot_user_id)
+    def _member_joined(body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+        handle_member_joined(deps, body=body, bot_user_id=context.bot_user_id, client=client)
 
     @app.event("member_left_channel")
     def _member_left(body: dict[str, Any], context: BoltContext) -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.departments import Departments
 from handlers.payloads import profile_from_user
@@ -109,4 +109,28 @@ def channel_names(
             remember_channel(
                 session=session, team_id=team_id, channel_id=cid, name=names[cid], now=now
             )
+    return names
+
+
+def names_lookup(
+    *,
+    sessions: sessionmaker[Session],
+    client: WebClient,
+    team_id: str,
+    clock: Callable[[], datetime],
+) -> Callable[[list[str]], dict[str, str]]:
+    """:func:`channel_names` as the lookup :func:`handlers.payloads.post_from_message` takes,
+    for live events and the history import alike."""
+
+    def names(channel_ids: list[str]) -> dict[str, str]:
+        # Only `<#C…>` links without a name need this (rare), so it gets its own session.
+        with sessions.begin() as session:
+            return channel_names(
+                session=session,
+                client=client,
+                team_id=team_id,
+                channel_ids=channel_ids,
+                now=clock(),
+            )
+
     return names

@@ -189,6 +189,20 @@ def new_post(
     )
 
 
+def post_from_message(
+    team_id: str,
+    channel_id: str,
+    message: Mapping[str, Any],
+    channel_names: Callable[[list[str]], Mapping[str, str]],
+) -> NewPost | None:
+    """A message as live events and the history import both record it: a NewPost when a
+    person wrote it (see :func:`is_human_message`), else None. The one gate for both, so that
+    what is imported from history can never differ from what live events record."""
+    if not message.get("ts") or not is_human_message(message):
+        return None
+    return new_post(team_id, channel_id, message, channel_names)
+
+
 def tags_with_channels(parsed: ParsedText, channel_names: Mapping[str, str]) -> frozenset[str]:
     """The typed tags plus a tag for each channel reference (Slack links a typed #channel)."""
     tags = set(parsed.tags)

@@ -57,6 +57,7 @@ BOT_SCOPES = (
     "commands",
     "reactions:read",
     "users:read",
+    "users.profile:read",
     "files:write",
     "im:write",
 )
@@ -202,6 +203,10 @@ class StandinSlack:
         # does); False plays a workspace where users.info leaves them out.
         self.custom_fields_in_users_info = True
         self._channels: dict[str, dict[str, Any]] = {}
+        # Each channel's messages (top level, and replies sent to the channel too) by ts, and
+        # each thread's replies by (channel, thread ts), oldest first.
+        self._history: dict[str, dict[str, dict[str, Any]]] = {}
+        self._threads: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._faults: dict[str, deque[_Fault]] = {}
         self._delays: dict[str, float] = {}
         self._stubs: dict[str, dict[str, Any]] = {}
@@ -222,6 +227,8 @@ class StandinSlack:
             "users.conversations": self._users_conversations,
             "conversations.info": self._conversations_info,
             "conversations.open": self._conversations_open,
+            "conversations.history": self._conversations_history,
+            "conversations.replies": self._conversations_replies,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
@@ -399,6 +406,30 @@ class StandinSlack:
         }
         with self._lock:
             self._channels[channel_id] = channel
+
+    def add_message(self, channel_id: str, message: dict[str, Any]) -> dict[str, Any]:
+        """Put a message in a channel's history (``ts`` given, or the next one), for
+        conversations.history and conversations.replies; a reply (``thread_ts`` other than
+        its ts) goes into its thread, and into the channel too when its subtype is
+        ``thread_broadcast``, and counts in its parent's ``reply_count``. Returns the message."""
+        with self._lock:
+            stored = {"type": "message", "team": self.team_id, **copy.deepcopy(message)}
+            stored.setdefault("ts", self._next_ts())
+            ts, thread_ts = str(stored["ts"]), stored.get("thread_ts")
+            channel = self._history.setdefault(channel_id, {})
+            if thread_ts and thread_ts != ts:
+                thread = self._threads.setdefault((channel_id, str(thread_ts)), [])
+                thread.append(stored)
+                thread.sort(key=lambda reply: float(reply["ts"]))
+                parent = channel.get(str(thread_ts))
+                if parent is not None:
+                    parent["reply_count"] = len(thread)
+                    parent["reply_users"] = sorted({str(r.get("user")) for r in thread})
+                    parent["latest_reply"] = thread[-1]["ts"]
+                if stored.get("subtype") != "thread_broadcast":
+                    return copy.deepcopy(stored)
+            channel[ts] = stored
+            return copy.deepcopy(stored)
 
     def add_profile_field(
         self,
@@ -773,6 +804,62 @@ class StandinSlack:
             "response_metadata": {"next_cursor": _encode_cursor(rest[0]["id"]) if rest else ""},
         }
 
+    def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        # Newest first between oldest and latest (both exclusive unless inclusive), as Slack.
+        channel_id = _require(params, "channel", error="channel_not_found")
+        if channel_id not in self._channels and channel_id not in self._history:
+            raise _SlackError("channel_not_found")
+        if channel_id in self._channels and not self._channels[channel_id]["is_member"]:
+            raise _SlackError("not_in_channel")
+        newest_first = sorted(
+            self._history.get(channel_id, {}).values(), key=lambda m: float(m["ts"]), reverse=True
+        )
+        oldest, latest = _float_param(params, "oldest", 0.0), _float_param(params, "latest", 0.0)
+        inclusive = _truthy(params.get("inclusive"))
+        cursor = _str_or_none(params.get("cursor"))
+        below = float(_decode_ts_cursor(cursor)) if cursor else None
+        matching = [
+            m
+            for m in newest_first
+            if (float(m["ts"]) >= oldest if inclusive else float(m["ts"]) > oldest)
+            and (not latest or (float(m["ts"]) <= latest if inclusive else float(m["ts"]) < latest))
+            and (below is None or float(m["ts"]) <= below)
+        ]
+        return self._page("messages", matching, params)
+
+    def _conversations_replies(self, params: dict[str, Any]) -> dict[str, Any]:
+        # The parent first on every page, then its replies oldest first, as Slack.
+        channel_id = _require(params, "channel", error="channel_not_found")
+        ts = _require(params, "ts", error="thread_not_found")
+        parent = self._history.get(channel_id, {}).get(ts)
+        if parent is None:
+            raise _SlackError("thread_not_found")
+        cursor = _str_or_none(params.get("cursor"))
+        after = float(_decode_ts_cursor(cursor)) if cursor else None
+        replies = [
+            r
+            for r in self._threads.get((channel_id, ts), [])
+            if after is None or float(r["ts"]) >= after
+        ]
+        page = self._page("messages", replies, params)
+        page["messages"].insert(0, copy.deepcopy(parent))
+        return page
+
+    def _page(
+        self, key: str, items: list[dict[str, Any]], params: dict[str, Any]
+    ) -> dict[str, Any]:
+        try:
+            limit = int(params.get("limit") or 100)
+        except ValueError as exc:
+            raise _SlackError("invalid_limit") from exc
+        limit = min(max(limit, 1), 999)
+        page, rest = items[:limit], items[limit:]
+        return {
+            key: copy.deepcopy(page),
+            "has_more": bool(rest),
+            "response_metadata": {"next_cursor": _encode_ts_cursor(rest[0]["ts"]) if rest else ""},
+        }
+
     def _conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
         channel_id = _require(params, "channel", error="channel_not_found")
         channel = self._channels.get(channel_id)
@@ -1041,6 +1128,28 @@ def _decode_cursor(cursor: str) -> str:
     except ValueError:
         return ""
     return decoded.removeprefix("channel:")
+
+
+def _encode_ts_cursor(ts: str) -> str:
+    # Slack's history cursors decode to "next_ts:<ts without the dot>"; this one keeps the dot.
+    return base64.b64encode(f"next_ts:{ts}".encode()).decode()
+
+
+def _decode_ts_cursor(cursor: str) -> str:
+    try:
+        decoded = base64.b64decode(cursor, validate=True).decode()
+        float(decoded.removeprefix("next_ts:"))
+    except ValueError:
+        raise _SlackError("invalid_cursor") from None
+    return decoded.removeprefix("next_ts:")
+
+
+def _float_param(params: dict[str, Any], name: str, default: float) -> float:
+    raw = _str_or_none(params.get(name))
+    try:
+        return float(raw) if raw else default
+    except ValueError:
+        raise _SlackError(f"invalid_{name}") from None
 
 
 def _maybe_json(value: Any) -> Any:

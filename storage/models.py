@@ -125,6 +125,26 @@ class ClosedChannel(Base):
     closed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class BackfillState(Base):
+    """A channel's history import: how far back it reaches and the next page to fetch.
+
+    Written after every page, so an import cut off by a restart resumes at ``cursor``;
+    ``finished_at`` is set once the last page is in (a later import starts afresh).
+    """
+
+    __tablename__ = "backfill_state"
+
+    team_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    channel_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    # A Slack ts: conversations.history's `oldest`; a cursor is only valid with the same one.
+    oldest: Mapped[str] = mapped_column(String(32))
+    cursor: Mapped[str | None] = mapped_column(Text, nullable=True)
+    pages: Mapped[int] = mapped_column(Integer)
+    posts: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
 class Post(Base):
     """A human message from a public channel Kring is a member of (thread replies included)."""
 

@@ -48,7 +48,7 @@ def test_a_ready_socket_mode_install_passes_every_check(
     for name in ("database", "bot token", "manifest", "scopes", "mode"):
         assert line(lines, name).startswith("ok"), lines
     assert "Kring Test (T0001)" in line(lines, "bot token")
-    assert "all 9 scopes" in line(lines, "scopes")
+    assert "all 10 scopes" in line(lines, "scopes")
     assert lines[-1] == "all checks passed"
     assert APP_TOKEN not in "\n".join(lines)
 

@@ -169,6 +169,11 @@ def test_a_group_without_its_command_prints_the_group_help(tmp_path: Path) -> No
     assert "preview" in done.stdout and "run" in done.stdout
 
 
+def test_backfill_days_out_of_range_is_one_line_with_exit_2(tmp_path: Path) -> None:
+    line = one_line(kring(tmp_path, "backfill", "--days", "0", **SLACK_ENV), 2)
+    assert "--days must be between 1 and 36500, got 0" in line
+
+
 @pytest.mark.parametrize("argv", [["rnu"], ["digest", "sned"], ["digest", "preview"]])
 def test_a_mistyped_command_is_one_line_with_exit_2(tmp_path: Path, argv: list[str]) -> None:
     line = one_line(kring(tmp_path, *argv), 2)
@@ -180,6 +185,7 @@ def test_each_commands_help_lists_the_settings_it_reads_and_only_those(tmp_path:
         (["run"], settings.RUN),
         (["digest", "run"], settings.DIGEST_RUN),
         (["check"], settings.CHECK),
+        (["backfill"], settings.BACKFILL),
     ]:
         shown = kring(tmp_path, *argv, "--help").stdout
         for setting in settings.SETTINGS:
@@ -203,6 +209,7 @@ EVERY_DATABASE_COMMAND = [
     ["digest", "preview", "U0ANN"],
     ["db", "upgrade"],
     ["maintenance", "run"],
+    ["backfill"],
 ]
 
 
@@ -227,7 +234,8 @@ def test_a_database_that_refuses_kring_is_one_line(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "argv", [["digest", "run"], ["digest", "preview", "U0ANN"], ["maintenance", "run"]]
+    "argv",
+    [["digest", "run"], ["digest", "preview", "U0ANN"], ["maintenance", "run"], ["backfill"]],
 )
 def test_a_mistyped_sqlite_path_is_not_created_but_named(tmp_path: Path, argv: list[str]) -> None:
     missing = tmp_path / "typo.db"

@@ -490,3 +490,28 @@ def test_users_info_can_leave_custom_field_values_out(
     user = standin.user("U0001")
     assert user is not None
     assert user["profile"]["fields"]["Xf01"]["value"] == "Team Kring"
+
+
+def test_history_pages_newest_first_with_a_cursor_and_replies_repeat_the_parent(
+    standin: StandinSlack, client: WebClient
+) -> None:
+    standin.add_channel("C0HIST", "hist")
+    for i in range(1, 6):
+        standin.add_message("C0HIST", {"user": "U0ANN", "text": f"m{i}", "ts": f"{i}00.000000"})
+    standin.add_message(
+        "C0HIST", {"user": "U0BOB", "text": "r1", "ts": "250.0", "thread_ts": "200.000000"}
+    )
+    first = client.conversations_history(channel="C0HIST", oldest="100.000000", limit=2)
+    assert [m["text"] for m in first["messages"]] == ["m5", "m4"]
+    assert first["has_more"] is True
+    cursor = first["response_metadata"]["next_cursor"]
+    rest = client.conversations_history(
+        channel="C0HIST", oldest="100.000000", limit=2, cursor=cursor
+    )
+    assert [m["text"] for m in rest["messages"]] == ["m3", "m2"]
+    assert rest["messages"][1]["reply_count"] == 1
+    # oldest is exclusive, as on Slack: m1 (ts 100) is not listed.
+    assert rest["has_more"] is False and rest["response_metadata"]["next_cursor"] == ""
+    replies = client.conversations_replies(channel="C0HIST", ts="200.000000", limit=1)
+    assert [m["text"] for m in replies["messages"]] == ["m2", "r1"]
+    assert replies["has_more"] is False
