@@ -396,8 +396,11 @@ def test_http_mode_serves_metrics_on_its_own_port_and_logs_json(
     assert records and all({"time", "level", "logger", "message"} <= r.keys() for r in records)
     messages = [r["message"] for r in records]
     # The manifest turns Socket Mode on: starting in HTTP mode says so once, as a warning.
-    warnings = [r for r in records if r["level"] == "WARNING"]
+    warnings = [r for r in records if r["level"] == "WARNING" and r["logger"] != "kring.refusals"]
     assert len(warnings) == 1 and "manifest.yml turns Socket Mode on" in warnings[0]["message"]
+    # The forged command is one line of its own, with the reason and size but not the body.
+    refusals = [r["message"] for r in records if r["logger"] == "kring.refusals"]
+    assert refusals == ["refused request: unsigned, 24 bytes"]
     # Third-party start-up narration stays quiet at INFO.
     assert not any(r["logger"].startswith("alembic") for r in records)
     assert not any("will be unused" in m for m in messages)
