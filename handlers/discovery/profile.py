@@ -20,11 +20,13 @@ from storage.discovery import profile
 from storage.follows import Target
 from storage.models import Person
 from storage.people import department_label
+from storage.search import distinctive_terms
 from ui.blocks import FOLLOW_ACTION, MUTE_ACTION, UNFOLLOW_ACTION, Button, Item
 from ui.i18n import join
 from ui.text import SEPARATOR, inert, mention, named, quiet, tag
 
 MAX_RECENT_POSTS = 3
+WRITES_ABOUT_DAYS = 90
 POST_EXCERPT = 200
 _USER_ID_RE = re.compile(r"[UW][A-Z0-9]+")
 
@@ -77,6 +79,15 @@ def _profile(call: Call, user_id: str, person: Person | None) -> Reply:
         lines.append(call.t("profile.tags", tags=tags))
     else:
         lines.append(call.t("profile.no_tags"))
+    terms = distinctive_terms(
+        session=call.session,
+        team_id=call.asker.team_id,
+        user_id=user_id,
+        now=call.deps.clock(),
+        days=WRITES_ABOUT_DAYS,
+    )
+    if terms:
+        lines.append(call.t("profile.writes_about", terms=", ".join(inert(t.word) for t in terms)))
     lines.append(call.t("profile.counts", followers=seen.followers, following=seen.following))
     buttons: list[Button] = []
     value = f"person:{user_id}"

@@ -399,6 +399,16 @@ def test_your_own_profile_has_no_buttons(kring: Running, design_talk: dict[str, 
     assert buttons(body) == []
 
 
+def test_profile_shows_what_someone_writes_about_without_any_tags(kring: Running) -> None:
+    say(kring, EVA, "Facturatie loopt via het boekhoudpakket", days_ago=1)
+    say(kring, EVA, "De facturatie van november is klaar", days_ago=3)
+    say(kring, BOB, "Lunch is at noon today", days_ago=1)
+    text = ask(kring, "profile <@U0EVA>")["text"]
+    assert "Writes about: facturatie" in text
+    assert "Schrijft over: facturatie" in ask(kring, "profile <@U0EVA>", user=EVA)["text"]
+    assert "Writes about" not in ask(kring, "profile <@U0BOB>")["text"]
+
+
 def test_profile_of_someone_quiet(kring: Running) -> None:
     body = ask(kring, "profile <@U0DAN>")
     assert "No posts in public channels yet" in body["text"]
