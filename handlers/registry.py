@@ -21,7 +21,7 @@ from handlers.admin import chart_after_stats, cmd_admin
 from handlers.calls import Call, Reply, Subcommand, is_word, typed_words
 from handlers.deps import Deps
 from handlers.digest_commands import cmd_digest, digest_now
-from handlers.discovery import followers, profile, suggest, trending, who
+from handlers.discovery import followers, profile, search, suggest, trending, who
 from handlers.follows import cmd_follow, cmd_following, cmd_unfollow
 from handlers.payloads import clean_text
 from handlers.preferences import cmd_language, cmd_mute, cmd_unmute
@@ -140,6 +140,14 @@ COMMANDS: tuple[Command, ...] = (
         usage="usage.who",
         help="help.who",
         redraw=who.redraw,
+    ),
+    Command(
+        "search",
+        names="input.command.search",
+        handler=search.cmd_search,
+        usage="usage.search",
+        help="help.search",
+        redraw=search.redraw,
     ),
     Command(
         "trending",

@@ -555,6 +555,16 @@ def get_post(*, session: Session, team_id: str, channel_id: str, ts: str) -> Pos
     ).first()
 
 
+def posts_by_id(*, session: Session, team_id: str, post_ids: Iterable[int]) -> dict[int, Post]:
+    """The stored posts of ``team_id`` with these ids, by id (ids no longer stored are left
+    out)."""
+    ids = sorted(set(post_ids))
+    if not ids:
+        return {}
+    found = session.scalars(select(Post).where(Post.team_id == team_id, Post.id.in_(ids)))
+    return {post.id: post for post in found}
+
+
 def tags_of(*, session: Session, post_ids: Iterable[int]) -> dict[int, list[str]]:
     """The tags of each post, sorted."""
     ids = sorted(set(post_ids))

@@ -2,30 +2,32 @@
 
 from __future__ import annotations
 
-import logging
 import re
-from collections.abc import Sequence
-
-from slack_sdk.errors import SlackClientError
 
 from handlers import lookups
 from handlers.calls import Call, Reply
-from handlers.discovery.common import answer, follows, people, title_of
+from handlers.discovery.common import (
+    answer,
+    follows,
+    open_link,
+    people,
+    permalinks,
+    title_of,
+)
 from handlers.targets import USER_REF, resolve_targets
-from storage.digests import cached_permalinks, remember_permalinks
 from storage.discovery import profile
 from storage.follows import Target
-from storage.models import Person, Post
+from storage.models import Person
 from storage.people import department_label
+from storage.search import distinctive_terms
 from ui import mrkdwn
 from ui.blocks import FOLLOW_ACTION, MUTE_ACTION, UNFOLLOW_ACTION, Button, Item
 from ui.i18n import join
-from ui.mrkdwn import mention, mrkdwn_post, named, permalink, tag
+from ui.mrkdwn import mention, mrkdwn_post, named, tag
 from ui.text import SEPARATOR
 
-log = logging.getLogger(__name__)
-
 MAX_RECENT_POSTS = 3
+WRITES_ABOUT_DAYS = 90
 POST_EXCERPT = 200
 _USER_ID_RE = re.compile(r"[UW][A-Z0-9]+")
 
@@ -78,6 +80,19 @@ def _profile(call: Call, user_id: str, person: Person | None) -> Reply:
         lines.append(call.t("profile.tags", tags=tags))
     else:
         lines.append(call.t("profile.no_tags"))
+    terms = distinctive_terms(
+        session=call.session,
+        team_id=call.asker.team_id,
+        user_id=user_id,
+        now=call.deps.clock(),
+        days=WRITES_ABOUT_DAYS,
+    )
+    if terms:
+        lines.append(
+            call.t(
+                "profile.writes_about", terms=", ".join(mrkdwn.mrkdwn_name(t.word) for t in terms)
+            )
+        )
     lines.append(call.t("profile.counts", followers=seen.followers, following=seen.following))
     if seen.quoted_by:
         quoters = [f"{mention(uid)} ({n})" for uid, n in seen.quoted_by]
@@ -97,12 +112,11 @@ def _profile(call: Call, user_id: str, person: Person | None) -> Reply:
         buttons.append(Button(MUTE_ACTION, call.t("discovery.button.mute"), value))
     posts = seen.recent[:MAX_RECENT_POSTS]
     items = [Item(call.t("profile.recent" if posts else "profile.no_posts"))]
-    links = _permalinks(call, posts)
+    links = permalinks(call, [(post.channel_id, post.ts) for post in posts])
     for post in posts:
         body = mrkdwn_post(post.text, post.files, POST_EXCERPT)
         where = [mrkdwn.channel(post.channel_id)]
-        link = permalink(links.get((post.channel_id, post.ts)), call.t("profile.open"))
-        if link:
+        if link := open_link(call, links, post.channel_id, post.ts):
             where.append(link)
         items.append(Item("\n".join(filter(None, [body, SEPARATOR.join(where)]))))
     return answer("profile", user_id, head="\n".join(lines), items=items, head_buttons=buttons)
@@ -118,25 +132,3 @@ def _department_line(call: Call, person: Person | None) -> str:
 
 def _label(text: str) -> str:
     return " ".join(text.split()).casefold()
-
-
-def _permalinks(call: Call, posts: Sequence[Post]) -> dict[tuple[str, str], str]:
-    """Permalinks for ``posts``: cached ones, the rest asked of Slack (and then cached)."""
-    wanted = [(post.channel_id, post.ts) for post in posts]
-    team_id = call.asker.team_id
-    links = cached_permalinks(session=call.session, team_id=team_id, messages=wanted)
-    fetched: dict[tuple[str, str], str] = {}
-    for channel, ts in wanted:
-        if (channel, ts) in links:
-            continue
-        try:
-            answered = call.client.chat_getPermalink(channel=channel, message_ts=ts)
-        except (SlackClientError, OSError) as exc:
-            # The profile is still worth showing without the link.
-            log.info("chat.getPermalink failed for %s/%s: %s", channel, ts, exc)
-            continue
-        link = answered.get("permalink")
-        if isinstance(link, str) and link:
-            fetched[(channel, ts)] = link
-    remember_permalinks(session=call.session, team_id=team_id, links=fetched)
-    return links | fetched

@@ -22,7 +22,7 @@ from tests.payloads import event
 
 NOW = datetime(2025, 12, 1, 9, 0, tzinfo=UTC)
 ANN, BOB, CAT, DAN = "U0ANN", "U0BOB", "U0CAT", "U0DAN"
-SUBCOMMANDS = ("who", "trending", "profile", "suggest", "followers")
+SUBCOMMANDS = ("who", "search", "trending", "profile", "suggest", "followers")
 _seq = itertools.count(1)
 
 
@@ -185,6 +185,134 @@ def test_who_knows_as_a_mention_answers_in_the_thread(
     assert "kring:who:design:" in str(posted["blocks"])
 
 
+# --- who <words> and search: nobody typed a hashtag ---------------------------------------------
+
+EVA = "U0EVA"
+
+
+@pytest.fixture
+def plain_talk(kring: Running) -> dict[str, str]:
+    """A workspace where nobody types hashtags."""
+    kubernetes = say(kring, ANN, "We migrated the kubernetes cluster to the new nodes", days_ago=1)
+    facturatie = say(kring, EVA, "Facturatie loopt via het nieuwe boekhoudpakket", days_ago=2)
+    say(kring, BOB, "Lunch is at noon today", days_ago=1)
+    return {"kubernetes": kubernetes, "facturatie": facturatie}
+
+
+def test_who_knows_about_words_finds_the_writer_with_their_post_as_evidence(
+    kring: Running, plain_talk: dict[str, str]
+) -> None:
+    body = ask(kring, "who knows about kubernetes", user=BOB)
+    text = body["text"]
+    assert "Who knows about “kubernetes”" in text
+    assert "1. <@U0ANN> — Designer" in text
+    assert "We migrated the kubernetes cluster" in text
+    assert "<#C0DESIGN>" in text
+    assert "|Open>" in text
+    assert "<@U0EVA>" not in text
+    assert buttons(body) == [("kring_follow", "person:U0ANN")]
+    assert [b["block_id"] for b in body["blocks"] if "block_id" in b] == ["kring:who:~kubernetes:0"]
+    check_limits(body)
+
+
+def test_who_by_words_has_no_follow_button_for_yourself(
+    kring: Running, plain_talk: dict[str, str]
+) -> None:
+    body = ask(kring, "who kubernetes")
+    assert "1. <@U0ANN>" in body["text"]
+    assert buttons(body) == []
+
+
+def test_who_knows_in_dutch_as_a_mention_finds_eva(
+    kring: Running, plain_talk: dict[str, str]
+) -> None:
+    mention = event("app_mention", text="<@UKRING> wie weet iets van facturatie?")
+    assert kring.slack.post_event(mention).status == 200
+    posted = kring.standin.wait_for("chat.postMessage")[0].params
+    assert "Eva Visser" in posted["text"]
+    assert "Facturatie loopt via" in posted["text"]
+    assert "kring:who:~facturatie:" in str(posted["blocks"])
+
+
+def test_who_by_words_without_matches_says_so_kindly(
+    kring: Running, plain_talk: dict[str, str]
+) -> None:
+    body = ask(kring, "who knows about quantum physics?")
+    assert "I found no posts about “quantum physics” yet" in body["text"]
+    assert "Ik vond nog geen berichten" in ask(kring, "wie weet iets van quantum", user=EVA)["text"]
+
+
+def test_search_lists_matching_posts_with_author_channel_date_and_link(
+    kring: Running, plain_talk: dict[str, str]
+) -> None:
+    body = ask(kring, "search kubernetes", user=BOB)
+    text = body["text"]
+    assert "Posts about “kubernetes”" in text
+    assert "1. We migrated the kubernetes cluster to the new nodes" in text
+    assert "<@U0ANN> · <#C0DESIGN> · <!date^" in text
+    assert "|Open>" in text
+    assert "Lunch" not in text
+    assert buttons(body) == [("kring_follow", "person:U0ANN")]
+    assert "More:" not in text
+    check_limits(body)
+
+
+def test_search_in_dutch(kring: Running, plain_talk: dict[str, str]) -> None:
+    body = ask(kring, "zoek facturatie", user=EVA)
+    assert "Berichten over “facturatie”" in body["text"]
+    assert "Facturatie loopt via" in body["text"]
+
+
+def test_search_more_gives_the_next_page(kring: Running) -> None:
+    for n in range(7):
+        say(kring, BOB, f"Kubernetes upgrade note {n}", days_ago=1 + n)
+    first = ask(kring, "search kubernetes")
+    assert "More: `/kring search kubernetes page 2`" in first["text"]
+    assert first["text"].count("Kubernetes upgrade note") == 5
+    second = ask(kring, "search kubernetes page 2")
+    assert "6. Kubernetes upgrade note" in second["text"]
+    assert "7. Kubernetes upgrade note" in second["text"]
+    assert second["text"].count("Kubernetes upgrade note") == 2
+    assert "More:" not in second["text"]
+    assert "No more posts" in ask(kring, "search kubernetes page 3")["text"]
+    ids = [b["block_id"] for b in second["blocks"] if "block_id" in b]
+    assert ids[0].startswith("kring:search:2~kubernetes:")
+    view = view_of(ids[0])
+    assert view is not None
+    with kring.sessions.begin() as session:
+        call = Call(
+            deps=kring.kring.deps,
+            client=kring.kring.client,
+            session=session,
+            asker=Asker("T0001", ANN),
+        )
+        again = rerender(*view, call)
+    # A Follow click on page 2 draws page 2 again.
+    assert (again.text, again.blocks) == (second["text"], second["blocks"])
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("search", "/kring search kubernetes"),
+        ("search kubernetes page 0", "Pages go from 1 to"),
+        ("search nothingmatcheshere", "I found no posts about “nothingmatcheshere”"),
+    ],
+)
+def test_search_explains_itself(
+    kring: Running, plain_talk: dict[str, str], text: str, says: str
+) -> None:
+    assert says in ask(kring, text)["text"]
+
+
+def test_an_opted_out_authors_posts_are_not_found(
+    kring: Running, plain_talk: dict[str, str]
+) -> None:
+    assert "no longer records" in ask(kring, "opt-out")["text"]
+    assert "We migrated" not in ask(kring, "search kubernetes", user=BOB)["text"]
+    assert "I found no posts" in ask(kring, "who kubernetes", user=BOB)["text"]
+
+
 # --- trending ---------------------------------------------------------------------------------
 
 
@@ -269,6 +397,16 @@ def test_your_own_profile_has_no_buttons(kring: Running, design_talk: dict[str, 
     assert "*<@U0ANN> — Designer*" in body["text"]
     assert "This is you" in body["text"]
     assert buttons(body) == []
+
+
+def test_profile_shows_what_someone_writes_about_without_any_tags(kring: Running) -> None:
+    say(kring, EVA, "Facturatie loopt via het boekhoudpakket", days_ago=1)
+    say(kring, EVA, "De facturatie van november is klaar", days_ago=3)
+    say(kring, BOB, "Lunch is at noon today", days_ago=1)
+    text = ask(kring, "profile <@U0EVA>")["text"]
+    assert "Writes about: facturatie" in text
+    assert "Schrijft over: facturatie" in ask(kring, "profile <@U0EVA>", user=EVA)["text"]
+    assert "Writes about" not in ask(kring, "profile <@U0BOB>")["text"]
 
 
 def test_profile_of_someone_quiet(kring: Running) -> None:
@@ -381,7 +519,17 @@ def test_commands_without_arguments_refuse_extra_words(kring: Running, sub: str)
 
 
 @pytest.mark.parametrize(
-    "command", ["who #design", "trending", "profile <@U0BOB>", "suggest", "followers"]
+    "command",
+    [
+        "who #design",
+        "who design",
+        "who knows about type scale?",
+        "search design",
+        "trending",
+        "profile <@U0BOB>",
+        "suggest",
+        "followers",
+    ],
 )
 def test_rerender_after_a_click_draws_the_same_answer(
     kring: Running, design_talk: dict[str, str], command: str

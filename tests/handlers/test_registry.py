@@ -161,6 +161,7 @@ def test_help_lists_each_help_line_once_in_registry_order() -> None:
         "help.following",
         "help.digest",
         "help.who",
+        "help.search",
         "help.trending",
         "help.profile",
         "help.suggest",
