@@ -278,6 +278,9 @@ REACTIONS = (
 ASKS = (
     Ask("Who knows about #designsystem?", 0, "09:30", "U0BRAM",
         "wie weet iets over #designsystem"),
+    Ask("Who knows about Postgres? (no hashtag needed)", 0, "09:35", "U0LUCY",
+        "who knows about postgres upgrades"),
+    Ask("Search what colleagues shared", 0, "09:40", "U0KEES", "zoek onboarding"),
     Ask("Trending", 0, "09:45", "U0JACK", "trending"),
     Ask("Suggestions across departments", 0, "10:05", "U0IRIS", "suggesties"),
     Ask("A profile", 0, "15:30", "U0FINN", "profile <@U0ANNA|anna>"),

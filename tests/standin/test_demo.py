@@ -27,6 +27,8 @@ SECTIONS = (
     "The story",
     "Digests at 09:00, each in its reader's own time zone",
     "Who knows about #designsystem?",
+    "Who knows about Postgres? (no hashtag needed)",
+    "Search what colleagues shared",
     "Trending",
     "Suggestions across departments",
     "A profile",
