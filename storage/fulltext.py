@@ -222,6 +222,8 @@ class QueryWord:
 def parse_query(text: str) -> list[QueryWord]:
     """The words of a free-text question (stop words, punctuation and markup left out, at most
     MAX_QUERY_WORDS, each once) with their stems. Never fails, whatever the text."""
+    # SQLite's FTS5 parser reads a query string only up to a NUL ("unterminated string").
+    text = text.replace("\x00", " ")
     seen: set[str] = set()
     out: list[QueryWord] = []
     for word in words(text):
