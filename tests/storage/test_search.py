@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from alembic import command
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -315,6 +315,7 @@ def test_any_question_answers_without_error(sessions: Sessions, question: str) -
 
 
 @given(st.text(max_size=60))
+@example("\x00")
 def test_any_question_is_a_valid_fts5_expression(question: str) -> None:
     conn = sqlite3.connect(":memory:")
     try:
