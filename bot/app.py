@@ -111,6 +111,7 @@ def build(
         writer=PostWriter(sessions),
         departments=Departments(settings.department_field),
         backfills=Backfills(days=settings.backfill_days),
+        retention_days=settings.retention_days,
     )
     client = build_client(settings)
     app = build_bolt(settings, client, deps)

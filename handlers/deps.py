@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.backfill import Backfills
 from handlers.departments import Departments
+from storage import visibility
 from storage.writer import PostWriter
 
 
@@ -29,3 +30,9 @@ class Deps:
     departments: Departments = field(default_factory=Departments)
     # History imports running in the background (KRING_BACKFILL_DAYS).
     backfills: Backfills = field(default_factory=Backfills)
+    # KRING_RETENTION_DAYS: readers show nothing older, whether or not maintenance purged it yet.
+    retention_days: int = 365
+
+    def kept_since(self, now: datetime) -> datetime | None:
+        """The oldest a post may be to be shown at ``now`` (storage.visibility.kept_since)."""
+        return visibility.kept_since(now, self.retention_days)

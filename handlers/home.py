@@ -91,7 +91,14 @@ def _when(ts: str, posted_at: datetime, link: str | None) -> str:
 
 
 def _feed(
-    session: Session, *, team_id: str, user_id: str, lang: str, now: datetime, follows: bool
+    session: Session,
+    *,
+    team_id: str,
+    user_id: str,
+    lang: str,
+    now: datetime,
+    follows: bool,
+    kept: datetime | None,
 ) -> list[Block]:
     title = _section(t("home.feed.title", lang))
     if not follows:
@@ -103,6 +110,7 @@ def _feed(
         since=now - FEED_WINDOW,
         until=now,
         limit=FEED_SHOWN,
+        kept_since=kept,
     )
     if not latest:
         return [title, _section(t("home.feed.empty", lang))]
@@ -187,7 +195,7 @@ def _digest(session: Session, *, team_id: str, user_id: str, lang: str) -> list[
 
 
 def _suggestions(
-    session: Session, *, team_id: str, user_id: str, lang: str, now: datetime
+    session: Session, *, team_id: str, user_id: str, lang: str, now: datetime, kept: datetime | None
 ) -> list[Block]:
     mutes = muted(session=session, team_id=team_id, user_id=user_id)
     people_muted = {m.value for m in mutes if m.kind == "person"}
@@ -200,6 +208,7 @@ def _suggestions(
         now=now,
         limit=SUGGESTIONS_SHOWN,
         muted_people=people_muted,
+        kept_since=kept,
     )
     if found:
         titles = titles_of(session=session, team_id=team_id, user_ids=[s.user_id for s in found])
@@ -216,6 +225,7 @@ def _suggestions(
             now=now,
             limit=SUGGESTIONS_SHOWN,
             exclude=people_muted,
+            kept_since=kept,
         )
         people = [
             person_section(p.user_id, p.title, starter_reason(p, lang), lang) for p in starters
@@ -227,6 +237,7 @@ def _suggestions(
         now=now,
         limit=TAGS_SHOWN,
         exclude=tags_muted,
+        kept_since=kept,
     )
     if not people and not tags:
         return [_section(t("home.suggest.title", lang) + "\n" + t("home.suggest.none", lang))]
@@ -240,26 +251,41 @@ def _suggestions(
 
 
 def build_home(
-    *, session: Session, team_id: str, user_id: str, lang: str, now: datetime
+    *,
+    session: Session,
+    team_id: str,
+    user_id: str,
+    lang: str,
+    now: datetime,
+    kept_since: datetime | None = None,
 ) -> dict[str, Any]:
     """The Home view (``{"type": "home", "blocks": [...]}``) for ``user_id``, read from storage.
 
     At most FEED_SHOWN posts, FOLLOWS_SHOWN follows, SUGGESTIONS_SHOWN people and TAGS_SHOWN
-    tags keep it well inside Slack's 100 blocks whatever is stored.
+    tags keep it well inside Slack's 100 blocks whatever is stored. Nothing posted before
+    ``kept_since`` (retention) is shown.
     """
     follows = following(session=session, team_id=team_id, follower_id=user_id)
     blocks: list[Block] = [
         HeaderBlock(text=plain(t("home.header", lang), MAX_HEADER_TEXT)),
         _context(t("home.intro", lang)),
         *_feed(
-            session, team_id=team_id, user_id=user_id, lang=lang, now=now, follows=bool(follows)
+            session,
+            team_id=team_id,
+            user_id=user_id,
+            lang=lang,
+            now=now,
+            follows=bool(follows),
+            kept=kept_since,
         ),
         DividerBlock(),
         *_follows(follows, lang),
         DividerBlock(),
         *_digest(session, team_id=team_id, user_id=user_id, lang=lang),
         DividerBlock(),
-        *_suggestions(session, team_id=team_id, user_id=user_id, lang=lang, now=now),
+        *_suggestions(
+            session, team_id=team_id, user_id=user_id, lang=lang, now=now, kept=kept_since
+        ),
         _context(t("home.footer", lang)),
     ]
     return {"type": "home", "blocks": [block.to_dict() for block in blocks[:MAX_BLOCKS]]}
@@ -278,7 +304,14 @@ def publish_home(deps: Deps, client: WebClient, *, team_id: str, user_id: str) -
             departments=deps.departments,
         ).get(user_id)
         lang = language_for(person.locale, person.language) if person else DEFAULT_LANGUAGE
-        view = build_home(session=session, team_id=team_id, user_id=user_id, lang=lang, now=now)
+        view = build_home(
+            session=session,
+            team_id=team_id,
+            user_id=user_id,
+            lang=lang,
+            now=now,
+            kept_since=deps.kept_since(now),
+        )
     client.views_publish(user_id=user_id, view=view)
 
 

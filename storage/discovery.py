@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import (
     ColumnElement,
     Float,
-    Select,
     and_,
     cast,
     func,
@@ -25,6 +24,14 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from storage.db import chunked
 from storage.models import Follow, Mute, Person, Post, PostTag, TagDay
 from storage.references import top_quoters
+from storage.visibility import (
+    closed_channels,
+    hidden_people,
+    is_hidden,
+    shown_person,
+    visible_post,
+    within_retention,
+)
 
 EXPERT_HALF_LIFE_DAYS = 90.0
 # `suggest`: the newest posts of each followed tag that count towards "posts about #tag".
@@ -57,9 +64,13 @@ def experts(
     now: datetime,
     limit: int = 10,
     exclude: Collection[str] = (),
+    kept_since: datetime | None = None,
 ) -> list[Expert]:
     """The people with most expertise on ``tag``: their posts with it and the reactions and
-    replies and shares by others those drew, each weighted by age (exponential decay, 90-day half-life)."""
+    replies and shares by others those drew, each weighted by age (exponential decay, 90-day half-life).
+
+    Only visible posts count (:mod:`storage.visibility`): shown authors, open channels, posted
+    since ``kept_since``."""
     age_days = (now.timestamp() - cast(Post.ts, Float)) / 86400.0
     weight = func.exp(-math.log(2) * age_days / EXPERT_HALF_LIFE_DAYS)
     # Others sharing a post count like replies (self-shares are not in reference_count).
@@ -67,7 +78,8 @@ def experts(
     # Everyone's posts with the tag are summed per author (on PostgreSQL an index-only nested
     # loop through ix_posts_id_cover), and only then are the removed people taken out, with a
     # NOT EXISTS per author: a ``NOT IN`` subquery on the posts themselves made PostgreSQL
-    # read the whole posts table whatever the tag.
+    # read the whole posts table whatever the tag. The closed channels are the few of
+    # storage.visibility.closed_channels, evaluated once.
     per_author = (
         select(
             Post.user_id.label("user_id"),
@@ -78,7 +90,12 @@ def experts(
         )
         .select_from(PostTag)
         .join(Post, Post.id == PostTag.post_id)
-        .where(PostTag.team_id == team_id, PostTag.tag == tag)
+        .where(
+            PostTag.team_id == team_id,
+            PostTag.tag == tag,
+            within_retention(PostTag.posted_at, kept_since),
+            Post.channel_id.not_in(closed_channels(team_id)),
+        )
         .group_by(Post.user_id)
         .subquery()
     )
@@ -90,7 +107,7 @@ def experts(
             per_author.c.reactions,
             per_author.c.replies,
         )
-        .where(~_removed(team_id).where(Person.user_id == per_author.c.user_id).exists())
+        .where(shown_person(team_id, per_author.c.user_id))
         .order_by(per_author.c.score.desc(), per_author.c.user_id)
         .limit(limit + len(exclude))
     )
@@ -107,20 +124,6 @@ def as_expression(column: InstrumentedAttribute[str]) -> ColumnElement[str]:
     read a whole index in that column's order (to skip a sort) instead of the few rows the
     query needs from a better one."""
     return column.concat(literal_column("''"))
-
-
-def _removed(team_id: str) -> Select[str]:
-    """People who must not be suggested or ranked: deactivated accounts, bots, and people who
-    opted out or were forgotten."""
-    return select(Person.user_id).where(
-        Person.team_id == team_id,
-        or_(
-            Person.deleted.is_(True),
-            Person.is_bot.is_(True),
-            Person.opted_out.is_(True),
-            Person.forgotten.is_(True),
-        ),
-    )
 
 
 def tag_counts(
@@ -166,6 +169,43 @@ def tag_counts(
     return {tag: n for tag, n in counts.items() if n > 0}
 
 
+def visible_tag_counts(
+    *,
+    session: Session,
+    team_id: str,
+    since: datetime,
+    until: datetime,
+    kept_since: datetime | None = None,
+) -> dict[str, int]:
+    """:func:`tag_counts` of the posts :mod:`storage.visibility` lets anyone see: not before
+    ``kept_since``, and without the posts of hidden people and closed channels.
+
+    Everyone's posts are counted per tag first (cheap, see :func:`tag_counts`), then the few
+    invisible posts of the window are taken off again: the hidden people's found by author
+    and time (a few index ranges), those of closed channels (normally deleted when the
+    channel closed) by channel, and only then their tags.
+    """
+    if kept_since is not None:
+        since = max(since, kept_since)
+    counts = tag_counts(session=session, team_id=team_id, since=since, until=until)
+    if not counts:
+        return counts
+    window = (Post.team_id == team_id, Post.posted_at >= since, Post.posted_at < until)
+    hidden = Post.user_id.in_(hidden_people(team_id))
+    closed = and_(Post.channel_id.in_(closed_channels(team_id)), ~hidden)
+    for invisible in (hidden, closed):
+        rows = session.execute(
+            select(PostTag.tag, func.count())
+            .select_from(Post)
+            .join(PostTag, PostTag.post_id == Post.id)
+            .where(*window, invisible)
+            .group_by(PostTag.tag)
+        )
+        for tag, n in rows:
+            counts[tag] = counts.get(tag, 0) - int(n)
+    return {tag: n for tag, n in counts.items() if n > 0}
+
+
 @dataclass(frozen=True)
 class Trend:
     tag: str
@@ -175,40 +215,26 @@ class Trend:
 
 
 def trending(
-    *, session: Session, team_id: str, now: datetime, days: int = 7, limit: int = 10
+    *,
+    session: Session,
+    team_id: str,
+    now: datetime,
+    days: int = 7,
+    limit: int = 10,
+    kept_since: datetime | None = None,
 ) -> list[Trend]:
     """Tags growing fastest in the last ``days`` against the ``days`` before (not just the
-    biggest): growth is damped by the square root of the earlier count. Posts by people who
-    must not be ranked (see ``_removed``: deactivated, opted out, forgotten) do not count.
-
-    Everyone's posts are counted per tag (see :func:`tag_counts`), then the few posts of the
-    removed people in the two windows are taken off again.
+    biggest): growth is damped by the square root of the earlier count. Only visible posts
+    count (see :func:`visible_tag_counts`).
     """
     start = now - timedelta(days=days)
     before = start - timedelta(days=days)
-    current = tag_counts(session=session, team_id=team_id, since=start, until=now)
-    previous = tag_counts(session=session, team_id=team_id, since=before, until=start)
-    # post_tags.posted_at is a copy of posts.posted_at, so the removed people's posts are
-    # found by author and time (a few index ranges) and only then their tags.
-    removed = session.execute(
-        select(
-            PostTag.tag,
-            func.count().filter(Post.posted_at >= start),
-            func.count().filter(Post.posted_at < start),
-        )
-        .select_from(Post)
-        .join(PostTag, PostTag.post_id == Post.id)
-        .where(
-            Post.team_id == team_id,
-            Post.user_id.in_(_removed(team_id)),
-            Post.posted_at >= before,
-            Post.posted_at < now,
-        )
-        .group_by(PostTag.tag)
+    current = visible_tag_counts(
+        session=session, team_id=team_id, since=start, until=now, kept_since=kept_since
     )
-    for tag, cur, prev in removed:
-        current[tag] = current.get(tag, 0) - int(cur or 0)
-        previous[tag] = previous.get(tag, 0) - int(prev or 0)
+    previous = visible_tag_counts(
+        session=session, team_id=team_id, since=before, until=start, kept_since=kept_since
+    )
     trends = []
     for tag, cur in current.items():
         prev = previous.get(tag, 0)
@@ -232,16 +258,30 @@ class Profile:
 
 
 def profile(
-    *, session: Session, team_id: str, user_id: str, viewer_id: str, recent: int = 3
+    *,
+    session: Session,
+    team_id: str,
+    user_id: str,
+    viewer_id: str,
+    recent: int = 3,
+    kept_since: datetime | None = None,
 ) -> Profile:
-    """What Kring knows publicly about one person, seen by ``viewer_id``."""
+    """What Kring knows publicly about one person, seen by ``viewer_id``.
+
+    Only what :mod:`storage.visibility` allows: their visible posts (none when they are hidden
+    themselves; none before ``kept_since``), and of the people around them (followers, whom
+    they follow, mutual follows, who shares their messages) only those shown.
+    """
     person = session.get(Person, (team_id, user_id))
+    visible = and_(
+        Post.team_id == team_id, Post.user_id == user_id, visible_post(team_id, Post, kept_since)
+    )
     top_tags = [
         (tag, int(n))
         for tag, n in session.execute(
             select(PostTag.tag, func.count())
             .join(Post, Post.id == PostTag.post_id)
-            .where(Post.team_id == team_id, Post.user_id == user_id)
+            .where(visible)
             .group_by(PostTag.tag)
             .order_by(func.count().desc(), PostTag.tag)
             .limit(5)
@@ -249,16 +289,23 @@ def profile(
     ]
     followers = session.scalar(
         select(func.count()).where(
-            Follow.team_id == team_id, Follow.kind == "person", Follow.target == user_id
+            Follow.team_id == team_id,
+            Follow.kind == "person",
+            Follow.target == user_id,
+            shown_person(team_id, Follow.follower_id),
         )
     )
     following = session.scalar(
-        select(func.count()).where(Follow.team_id == team_id, Follow.follower_id == user_id)
+        select(func.count()).where(
+            Follow.team_id == team_id,
+            Follow.follower_id == user_id,
+            or_(Follow.kind != "person", shown_person(team_id, Follow.target)),
+        )
     )
     posts = list(
         session.scalars(
             select(Post)
-            .where(Post.team_id == team_id, Post.user_id == user_id)
+            .where(visible)
             .where((Post.thread_ts.is_(None)) | (Post.thread_ts == Post.ts) | Post.is_broadcast)
             .order_by(Post.posted_at.desc())
             .limit(recent)
@@ -275,12 +322,15 @@ def profile(
                 Follow.follower_id == viewer_id,
                 Follow.kind == "person",
                 Follow.target.in_(theirs),
+                shown_person(team_id, Follow.target),
             )
             .order_by(Follow.target)
             .limit(10)
         )
     )
-    quoted_by = top_quoters(session=session, team_id=team_id, user_id=user_id, limit=3)
+    quoted_by = top_quoters(
+        session=session, team_id=team_id, user_id=user_id, limit=3, kept_since=kept_since
+    )
     return Profile(
         person, top_tags, int(followers or 0), int(following or 0), posts, mutual, quoted_by
     )
@@ -326,9 +376,11 @@ def suggest(
     limit: int = 5,
     muted_people: Collection[str] = (),
     days: int = 30,
+    kept_since: datetime | None = None,
 ) -> list[Suggestion]:
     """People worth following, weighted toward other departments so connections cross the
-    organisation. Never yourself, anyone you follow or muted, bots or deactivated people.
+    organisation. Never yourself, anyone you follow or muted, nor anyone
+    :mod:`storage.visibility` hides; only visible posts (none before ``kept_since``) count.
 
     "Posts about #tag" counts, for each tag you follow, the authors of its newest
     SUGGEST_TAG_POSTS posts of the last ``days`` (all of them on a quieter tag)."""
@@ -346,6 +398,8 @@ def suggest(
     by_tag: dict[str, tuple[str, int]] = {}
     tag_posts: dict[str, int] = {}
     since = now - timedelta(days=days)
+    if kept_since is not None:
+        since = max(since, kept_since)
     tags = sorted(session.scalars(my_tags))
     # Only the newest SUGGEST_TAG_POSTS posts of each tag count (read newest first from the
     # tag's index), so a busy tag costs no more than a quiet one.
@@ -370,6 +424,7 @@ def suggest(
             select(Post.user_id, newest.c.tag, func.count())
             .select_from(newest)
             .join(Post, Post.id == newest.c.post_id)
+            .where(visible_post(team_id, Post))
             .group_by(Post.user_id, newest.c.tag)
             .order_by(Post.user_id, newest.c.tag)
         ):
@@ -412,18 +467,11 @@ def suggest(
         if len(out) >= limit and base[chunk[0]] * 1.5 < out[limit - 1].score:
             break
         people = session.execute(
-            select(
-                Person.user_id,
-                Person.department,
-                Person.deleted,
-                Person.is_bot,
-                Person.opted_out,
-                Person.forgotten,
-            ).where(Person.team_id == team_id, Person.user_id.in_(chunk))
+            select(Person.user_id, Person.department).where(
+                Person.team_id == team_id, Person.user_id.in_(chunk), ~is_hidden(Person)
+            )
         )
-        for uid, department, deleted, is_bot, opted_out, forgotten in people:
-            if deleted or is_bot or opted_out or forgotten:
-                continue
+        for uid, department in people:
             other = bool(my_department) and department not in ("", my_department)
             best = by_tag.get(uid)
             out.append(
@@ -442,17 +490,17 @@ def suggest(
 
 
 def follower_ids(*, session: Session, team_id: str, user_id: str) -> list[str]:
-    """Who follows ``user_id``, active people only, newest first."""
+    """Who follows ``user_id``, newest first: only people :mod:`storage.visibility` shows
+    (not deactivated, a bot, opted out or forgotten)."""
     return list(
         session.scalars(
             select(Follow.follower_id)
-            .join(
-                Person,
-                and_(Person.team_id == Follow.team_id, Person.user_id == Follow.follower_id),
-                isouter=True,
+            .where(
+                Follow.team_id == team_id,
+                Follow.kind == "person",
+                Follow.target == user_id,
+                shown_person(team_id, Follow.follower_id),
             )
-            .where(Follow.team_id == team_id, Follow.kind == "person", Follow.target == user_id)
-            .where((Person.deleted.is_(None)) | (Person.deleted.is_(False)))
             .order_by(Follow.created_at.desc())
         )
     )

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from storage.db import chunked
 from storage.models import Follow, Mute, Post, PostTag
-from storage.privacy import is_hidden_author
+from storage.visibility import visible_post
 
 # Followed tags per statement (SQLite allows 500 parts in a UNION).
 TAG_CHUNK = 100
@@ -41,11 +41,13 @@ def latest_posts(
     since: datetime,
     until: datetime,
     limit: int,
+    kept_since: datetime | None = None,
 ) -> list[FeedPost]:
     """The ``limit`` newest posts (``since <= posted_at < until``) by people ``user_id``
     follows or carrying tags they follow, newest first: the digest's candidates (top-level
-    posts and broadcast replies, never their own, none by deactivated, opted-out or forgotten
-    people), without muted people and posts carrying a muted tag.
+    posts and broadcast replies, never their own, only those :func:`storage.visibility.visible_post`
+    allows: shown authors, open channels, nothing before ``kept_since``), without muted people
+    and posts carrying a muted tag.
 
     Each source (the followed people together, then each followed tag, or all followed tags
     together when there are many) gives its own newest ``limit`` from an index read newest
@@ -69,7 +71,7 @@ def latest_posts(
     shown: list[Any] = [
         Post.user_id != user_id,
         or_(Post.thread_ts.is_(None), Post.thread_ts == Post.ts, Post.is_broadcast),
-        ~is_hidden_author(team_id, Post.user_id),
+        visible_post(team_id, Post, kept_since),
     ]
     if muted_people:
         shown.append(Post.user_id.not_in(muted_people))

@@ -2,19 +2,32 @@
 
 Written by the ingest path (:mod:`storage.posts`); this module holds what the other writers
 (deletes, channel purges, forget-me, retention) and readers (profiles, stats) share, and only
-depends on the models, so all of them can use it.
+depends on the models (and the visibility rule, itself only models), so all of them can use it.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, bindparam, delete, func, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    String,
+    bindparam,
+    delete,
+    func,
+    literal,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.orm import Session
 
-from storage.models import Person, Post, Reference
+from storage.models import Post, Reference
+from storage.visibility import hidden_author, hidden_people, within_retention
 
 Key = tuple[str, str, str]  # team, channel, ts
 
@@ -73,13 +86,19 @@ def delete_references(*, session: Session, where: ColumnElement[bool]) -> set[Ke
 
 
 def top_quoters(
-    *, session: Session, team_id: str, user_id: str, limit: int = 3
+    *,
+    session: Session,
+    team_id: str,
+    user_id: str,
+    limit: int = 3,
+    kept_since: datetime | None = None,
 ) -> list[tuple[str, int]]:
     """Who references ``user_id``'s messages most, as (user id, messages referenced), most
-    first (a message shared in two posts counts twice); the person themselves, and people opted out or forgotten, are left out."""
-    hidden = select(Person.user_id).where(
-        Person.team_id == team_id, (Person.opted_out.is_(True)) | (Person.forgotten.is_(True))
-    )
+    first (a message shared in two posts counts twice); the person themselves and people
+    :mod:`storage.visibility` hides are left out, and so are shares before ``kept_since``.
+    Nothing when ``user_id`` is hidden themselves."""
+    if session.scalar(select(hidden_author(team_id, literal(user_id, type_=String)))):
+        return []
     count = func.count()
     rows = session.execute(
         select(Reference.user_id, count)
@@ -87,7 +106,8 @@ def top_quoters(
             Reference.team_id == team_id,
             Reference.author_id == user_id,
             Reference.user_id != user_id,
-            Reference.user_id.not_in(hidden),
+            Reference.user_id.not_in(hidden_people(team_id)),
+            within_retention(Reference.shared_at, kept_since),
         )
         .group_by(Reference.user_id)
         .order_by(count.desc(), Reference.user_id)

@@ -11,8 +11,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from storage.discovery import tag_counts
+from storage.discovery import visible_tag_counts
 from storage.models import Follow, Person, Post
+from storage.visibility import is_hidden, shown_person, visible_posts
 
 HELPFUL_DAYS = 90
 BUSY_TAG_DAYS = 30
@@ -46,13 +47,15 @@ def starter_people(
     now: datetime,
     limit: int = 5,
     exclude: Collection[str] = (),
+    kept_since: datetime | None = None,
 ) -> list[Starter]:
     """Up to ``limit`` people for ``user_id`` to follow: colleagues of ``department`` (the
     newcomer's stored department, compared casefolded) first (at most DEPARTMENT_SHARE, most
     followed first), then the most followed and the most helpful of everyone else in turn.
 
-    Never ``user_id`` themself, anyone in ``exclude``, anyone they already follow, bots,
-    deactivated people or people who opted out of Kring.
+    Never ``user_id`` themself, anyone in ``exclude``, anyone they already follow, nor anyone
+    :mod:`storage.visibility` hides (bots, deactivated, opted out, forgotten); followers count
+    only shown people, helpfulness only visible posts (none before ``kept_since``).
     """
     if limit <= 0:
         return []
@@ -71,11 +74,30 @@ def starter_people(
             where=Person.department == department,
             by="followers",
             limit=DEPARTMENT_POOL,
+            kept_since=kept_since,
         )
         same = [p for p in pool if p.user_id not in exclude]
     wanted = limit + DEPARTMENT_SHARE + len(exclude)
-    followed = _ranked(session, team_id, user_id, now, where=None, by="followers", limit=wanted)
-    helpful = _ranked(session, team_id, user_id, now, where=None, by="helpful", limit=wanted)
+    followed = _ranked(
+        session,
+        team_id,
+        user_id,
+        now,
+        where=None,
+        by="followers",
+        limit=wanted,
+        kept_since=kept_since,
+    )
+    helpful = _ranked(
+        session,
+        team_id,
+        user_id,
+        now,
+        where=None,
+        by="helpful",
+        limit=wanted,
+        kept_since=kept_since,
+    )
     chosen: dict[str, Starter] = {p.user_id: p for p in same[: min(DEPARTMENT_SHARE, limit)]}
 
     def take_one(candidates: Iterator[Starter]) -> None:
@@ -110,11 +132,16 @@ def _ranked(
     where: ColumnElement[bool] | None,
     by: str,
     limit: int,
+    kept_since: datetime | None,
 ) -> list[Starter]:
-    """Active people of the team with their follower count and helpfulness, best first."""
+    """Shown people of the team with their follower count and helpfulness, best first."""
     followers = (
         select(Follow.target.label("uid"), func.count().label("n"))
-        .where(Follow.team_id == team_id, Follow.kind == "person")
+        .where(
+            Follow.team_id == team_id,
+            Follow.kind == "person",
+            shown_person(team_id, Follow.follower_id),
+        )
         .group_by(Follow.target)
         .subquery()
     )
@@ -123,7 +150,12 @@ def _ranked(
             Post.user_id.label("uid"),
             func.sum(Post.reaction_count + Post.reply_count).label("n"),
         )
-        .where(Post.team_id == team_id, Post.posted_at >= now - timedelta(days=HELPFUL_DAYS))
+        .where(
+            Post.team_id == team_id,
+            Post.posted_at >= now - timedelta(days=HELPFUL_DAYS),
+            # Many posts: the NOT IN shape of the rule, its subqueries evaluated once.
+            visible_posts(team_id, Post, kept_since),
+        )
         .group_by(Post.user_id)
         .subquery()
     )
@@ -143,11 +175,7 @@ def _ranked(
         .outerjoin(helpful, helpful.c.uid == Person.user_id)
         .where(
             Person.team_id == team_id,
-            Person.deleted.is_(False),
-            Person.is_bot.is_(False),
-            # Opted out or forgotten: left out of every ranking.
-            Person.opted_out.is_(False),
-            Person.forgotten.is_(False),
+            ~is_hidden(Person),
             Person.user_id.not_in([user_id, SLACKBOT]),
             Person.user_id.not_in(already),
         )
@@ -171,8 +199,10 @@ def busy_tags(
     limit: int = 5,
     days: int = BUSY_TAG_DAYS,
     exclude: Collection[str] = (),
+    kept_since: datetime | None = None,
 ) -> list[tuple[str, int]]:
-    """The tags with most posts in the last ``days``, as (tag, posts), busiest first.
+    """The tags with most visible posts in the last ``days`` (none before ``kept_since``, see
+    :func:`storage.discovery.visible_tag_counts`), as (tag, posts), busiest first.
 
     Tags ``user_id`` already follows and those in ``exclude`` are left out.
     """
@@ -185,8 +215,12 @@ def busy_tags(
             )
         )
     )
-    counts = tag_counts(
-        session=session, team_id=team_id, since=now - timedelta(days=days), until=now
+    counts = visible_tag_counts(
+        session=session,
+        team_id=team_id,
+        since=now - timedelta(days=days),
+        until=now,
+        kept_since=kept_since,
     )
     rows = sorted(
         ((tag, n) for tag, n in counts.items() if tag not in followed and tag not in exclude),
