@@ -316,6 +316,7 @@ def cmd_digest_run(args: argparse.Namespace, settings: Settings) -> int:
             now=now,
             per_second=args.per_second or None,
             team_ids=[args.team] if args.team else None,
+            retention_days=settings.retention_days,
         )
     finally:
         engine.dispose()
@@ -342,6 +343,7 @@ def cmd_digest_preview(args: argparse.Namespace, settings: Settings) -> int:
             team_id=args.team,
             now=now,
             as_json=args.json,
+            retention_days=settings.retention_days,
         )
     finally:
         engine.dispose()

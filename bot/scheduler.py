@@ -22,6 +22,7 @@ def digest_job(kring: Kring) -> None:
             client=kring.client,
             now=kring.deps.clock(),
             stop=kring.stopping,
+            retention_days=kring.settings.retention_days,
         )
     except Exception:
         log.exception("digest pass failed")

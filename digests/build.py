@@ -31,11 +31,23 @@ class Request:
 
 
 def build_digests(
-    *, session: Session, team_id: str, requests: Sequence[Request], now: datetime
+    *,
+    session: Session,
+    team_id: str,
+    requests: Sequence[Request],
+    now: datetime,
+    kept_since: datetime | None = None,
 ) -> dict[str, Digest]:
-    """Digests for many readers of one workspace, with a handful of set-based queries."""
+    """Digests for many readers of one workspace, with a handful of set-based queries.
+
+    Only visible posts are candidates (see :func:`storage.candidates.scored_posts` and
+    :mod:`storage.visibility`), none before ``kept_since`` (retention): no window starts
+    earlier. New followers are only the people the rule shows.
+    """
     if not requests:
         return {}
+    if kept_since is not None:
+        requests = [replace(r, since=max(r.since, kept_since)) for r in requests]
     windows = {r.user_id: (r.since, r.until) for r in requests}
     readers = sorted(windows)
     muted = muted_people(session=session, team_id=team_id, user_ids=readers)

@@ -46,6 +46,7 @@ from storage.digests import (
     today_row,
 )
 from storage.people import get_people
+from storage.visibility import kept_since
 from telemetry.metrics import DIGEST_PASS_SECONDS, DIGESTS
 from ui.i18n import language_for
 
@@ -144,6 +145,7 @@ def run_pass(
     workers: int = 4,
     team_ids: Sequence[str] | None = None,
     stop: threading.Event | None = None,
+    retention_days: int | None = None,
 ) -> PassReport:
     """One scheduler pass: claim every due digest, then build and send them in batches.
 
@@ -224,6 +226,7 @@ def run_pass(
                         readers=by_reader,
                         now=now,
                         pool=pool,
+                        kept=kept_since(now, retention_days),
                     )
                 finish_sending()
                 if isinstance(prepared, _Prepared):
@@ -257,8 +260,10 @@ def deliver_batch(
     now: datetime,
     pacer: Pacer,
     pool: ThreadPoolExecutor,
+    retention_days: int | None = None,
 ) -> list[Outcome]:
-    """Build, send and record one batch of claimed digests of one workspace."""
+    """Build, send and record one batch of claimed digests of one workspace (nothing posted
+    more than ``retention_days`` ago)."""
     prepared = _prepare_batch(
         sessions=sessions,
         client=client,
@@ -267,6 +272,7 @@ def deliver_batch(
         readers=readers,
         now=now,
         pool=pool,
+        kept=kept_since(now, retention_days),
     )
     outcomes = (
         _send_batch(client, prepared, pacer, pool) if isinstance(prepared, _Prepared) else prepared
@@ -293,6 +299,7 @@ def _prepare_batch(
     readers: dict[tuple[str, str], Reader],
     now: datetime,
     pool: ThreadPoolExecutor,
+    kept: datetime | None = None,
 ) -> _Prepared | list[Outcome]:
     """Build a batch's digests and find their permalinks; outcomes (not recorded) if that fails."""
     requests = []
@@ -304,7 +311,9 @@ def _prepare_batch(
     try:
         # Reads only: on SQLite posts keep being recorded while a batch is built.
         with _gc_paused(), read_only(sessions).begin() as session:
-            digests = build_digests(session=session, team_id=team_id, requests=requests, now=now)
+            digests = build_digests(
+                session=session, team_id=team_id, requests=requests, now=now, kept_since=kept
+            )
             keys = {(i.channel_id, i.ts) for d in digests.values() for i in d.items}
             links = cached_permalinks(session=session, team_id=team_id, messages=keys)
     except Exception as exc:  # a broken batch is retried later, not lost
@@ -450,6 +459,7 @@ def send_now(
     team_id: str,
     user_id: str,
     now: datetime,
+    retention_days: int | None = None,
 ) -> Outcome | None:
     """`/kring digest now`: a digest of what is new since the last one, counted as today's.
 
@@ -495,5 +505,6 @@ def send_now(
             now=now,
             pacer=Pacer(None),
             pool=pool,
+            retention_days=retention_days,
         )
     return outcomes[0]

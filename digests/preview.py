@@ -13,6 +13,7 @@ from digests.schedule import window_start
 from storage.db import read_only
 from storage.digests import cached_permalinks, get_settings, last_covered
 from storage.people import find_person
+from storage.visibility import kept_since
 from ui.i18n import language_for
 
 
@@ -23,6 +24,7 @@ def preview(
     team_id: str | None,
     now: datetime,
     as_json: bool = False,
+    retention_days: int | None = None,
 ) -> str | None:
     """The digest as text (or Block Kit JSON); None when the person is unknown.
 
@@ -42,7 +44,13 @@ def preview(
             lang=language_for(person.locale),
             weekly=settings.frequency == "weekly",
         )
-        digest = build_digests(session=session, team_id=team, requests=[request], now=now)[user_id]
+        digest = build_digests(
+            session=session,
+            team_id=team,
+            requests=[request],
+            now=now,
+            kept_since=kept_since(now, retention_days),
+        )[user_id]
         links = cached_permalinks(
             session=session, team_id=team, messages=[(i.channel_id, i.ts) for i in digest.items]
         )

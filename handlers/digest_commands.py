@@ -121,7 +121,12 @@ def digest_reply(
 def digest_now(deps: Deps, client: WebClient, *, team_id: str, user_id: str, lang: str) -> str:
     """`/kring digest now`: send the digest right away; the sentence to answer with."""
     outcome = send_now(
-        sessions=deps.sessions, client=client, team_id=team_id, user_id=user_id, now=deps.clock()
+        sessions=deps.sessions,
+        client=client,
+        team_id=team_id,
+        user_id=user_id,
+        now=deps.clock(),
+        retention_days=deps.retention_days,
     )
     if outcome is None:
         return t("digest.now.busy", lang)

@@ -24,7 +24,7 @@ from sqlalchemy.sql.selectable import Join
 
 from storage.db import chunked
 from storage.models import Follow, Post, PostTag, UTCDateTime
-from storage.privacy import hidden_authors
+from storage.visibility import visible_posts
 
 # Ages are clamped so that exp() stays far from underflow (PostgreSQL raises on underflow).
 MAX_AGE_HOURS = 24.0 * 366
@@ -107,11 +107,12 @@ def score_part(now: datetime, scoring: Scoring) -> ColumnElement[float]:
 
 def _shown(team_id: str) -> ColumnElement[bool]:
     """Posts a digest may show: top-level (thread replies count on their parent, unless also
-    sent to the channel), by people not deactivated, opted out or forgotten (a small NOT IN,
-    evaluated once)."""
+    sent to the channel) and visible (:func:`storage.visibility.visible_posts`: small NOT IN
+    lists of hidden people and closed channels, evaluated once). Retention is the window's:
+    :func:`digests.build.build_digests` starts no window before it."""
     return and_(
         or_(Post.thread_ts.is_(None), Post.thread_ts == Post.ts, Post.is_broadcast),
-        Post.user_id.not_in(hidden_authors(team_id)),
+        visible_posts(team_id, Post),
     )
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from storage.db import chunked, insert_ignore
 from storage.models import DigestDelivery, DigestSetting, Follow, Permalink, Person, Post
+from storage.visibility import shown_person
 
 RETRY_LIMIT = 3  # sends of one day's digest before it is given up (and logged)
 
@@ -348,7 +349,8 @@ def mark_inactive(*, session: Session, team_id: str, user_id: str) -> None:
 def new_followers(
     *, session: Session, team_id: str, user_ids: Sequence[str], since: datetime
 ) -> dict[str, list[str]]:
-    """Who started following each of ``user_ids`` after ``since``."""
+    """Who started following each of ``user_ids`` after ``since``: only the people
+    :mod:`storage.visibility` shows (not deactivated, a bot, opted out or forgotten)."""
     out: dict[str, list[str]] = {u: [] for u in user_ids}
     for start in range(0, len(user_ids), 500):
         chunk = list(user_ids[start : start + 500])
@@ -359,6 +361,7 @@ def new_followers(
                 Follow.kind == "person",
                 Follow.target.in_(chunk),
                 Follow.created_at > since,
+                shown_person(team_id, Follow.follower_id),
             )
             .order_by(Follow.created_at)
         )

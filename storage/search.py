@@ -40,7 +40,6 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
-    or_,
     select,
     table,
     text,
@@ -50,7 +49,8 @@ from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import Session
 
 from storage import fulltext
-from storage.models import Person, Post
+from storage.models import Post
+from storage.visibility import closed_channel, hidden_author, visible_post, within_retention
 
 # Matching posts ranked per question, newest first (see the module docstring).
 MATCH_LIMIT = 1000
@@ -64,27 +64,6 @@ TERM_COUNT_LIMIT = 1000
 TERM_CANDIDATES = 40
 
 _LN2 = math.log(2)
-
-
-def _hidden_author(team_id: str, author: Any) -> ColumnElement[bool]:
-    """The one visibility rule here: ``author`` is someone whose posts no search shows and who
-    is ranked nowhere (deactivated, a bot, opted out or forgotten), as ``storage.discovery``
-    has it for experts. An EXISTS on their person row: a ``NOT IN`` list of such people made
-    PostgreSQL read the whole posts table instead of looking up the few matching posts."""
-    return (
-        select(Person.user_id)
-        .where(
-            Person.team_id == team_id,
-            Person.user_id == author,
-            or_(
-                Person.deleted.is_(True),
-                Person.is_bot.is_(True),
-                Person.opted_out.is_(True),
-                Person.forgotten.is_(True),
-            ),
-        )
-        .exists()
-    )
 
 
 def _matches(
@@ -150,9 +129,14 @@ def _scored(
     *,
     every_word: bool,
     recency_floor: float,
+    kept_since: datetime | None,
 ) -> Subquery:
     """Visible matching posts of ``team_id`` with their score: relevance (0-1) × engagement ×
-    recency, recency running from 1 (now) down towards ``recency_floor``."""
+    recency, recency running from 1 (now) down towards ``recency_floor``.
+
+    Visible by :func:`storage.visibility.visible_post`, per matching post (EXISTS checks on
+    primary keys: a ``NOT IN`` list of hidden people made PostgreSQL read the whole posts
+    table instead of looking up the few matching posts)."""
     m = _matches(session, query, every_word=every_word)
     best = func.max(m.c.relevance).over()
     relevance = func.coalesce(m.c.relevance / func.nullif(best, 0.0), 1.0)
@@ -167,7 +151,7 @@ def _scored(
         )
         .select_from(m)
         .join(Post, Post.id == m.c.post_id)
-        .where(Post.team_id == team_id, ~_hidden_author(team_id, Post.user_id))
+        .where(Post.team_id == team_id, visible_post(team_id, Post, kept_since))
         .subquery("scored")
     )
 
@@ -194,19 +178,22 @@ def search_posts(
     now: datetime,
     limit: int = 5,
     offset: int = 0,
+    kept_since: datetime | None = None,
 ) -> list[SearchHit]:
     """The posts that best answer ``query`` (free words, Dutch or English), best first.
 
     A post must contain every word of the question (in any form with the same stem; stop words
     do not count). Ranked by relevance, lifted by reactions and replies and lowered with age
-    (half the recency weight after 90 days, never below half). Posts of people who are not
-    shown anywhere (see :func:`_hidden_author`) are left out. ``offset`` pages on. A question
+    (half the recency weight after 90 days, never below half). Only visible posts (see
+    :mod:`storage.visibility`; none before ``kept_since``) are found. ``offset`` pages on. A question
     with no words left (only stop words or punctuation) matches nothing.
     """
     words = fulltext.parse_query(query)
     if not words or limit <= 0:
         return []
-    scored = _scored(session, team_id, words, now, every_word=True, recency_floor=0.5)
+    scored = _scored(
+        session, team_id, words, now, every_word=True, recency_floor=0.5, kept_since=kept_since
+    )
     # The page is picked from the scores alone; only its few posts are read in full.
     page = (
         select(scored.c.post_id, scored.c.score)
@@ -269,18 +256,22 @@ def experts_by_words(
     now: datetime,
     limit: int = 10,
     exclude: Collection[str] = (),
+    kept_since: datetime | None = None,
 ) -> list[WordExpert]:
     """The people who wrote most about ``query`` (free words, Dutch or English).
 
     Every post matching any word of the question counts for its author: relevance (posts with
     more of the words, and with them more often, weigh more) × engagement × recency (90-day
-    half-life), summed per person. Each person comes with their best post as evidence. People
-    who are not shown anywhere (see :func:`_hidden_author`) and ``exclude`` are left out.
+    half-life), summed per person. Each person comes with their best post as evidence. Only
+    visible posts count (see :mod:`storage.visibility`; none before ``kept_since``), so hidden
+    people are left out, and so is ``exclude``.
     """
     words = fulltext.parse_query(query)
     if not words or limit <= 0:
         return []
-    scored = _scored(session, team_id, words, now, every_word=False, recency_floor=0.0)
+    scored = _scored(
+        session, team_id, words, now, every_word=False, recency_floor=0.0, kept_since=kept_since
+    )
     author = scored.c.user_id
     ranked = select(
         scored.c.user_id,
@@ -333,6 +324,7 @@ def distinctive_terms(
     now: datetime,
     days: int = 90,
     limit: int = 5,
+    kept_since: datetime | None = None,
 ) -> list[Term]:
     """What a person writes about: terms frequent in their posts of the last ``days`` days and
     rare in the workspace, best first.
@@ -341,11 +333,12 @@ def distinctive_terms(
     ``vergaderingen``), shown as the form the person used most. A term needs at least two of
     their posts and three letters. Score: their posts with it × ln(1 + all posts / all posts
     with it), the counts of every workspace in the database (see :func:`_workspace_posts`).
-    Their newest TERM_POSTS posts are read. Nothing for someone who is not shown anywhere.
+    Their newest TERM_POSTS visible posts are read (see :mod:`storage.visibility`; none before
+    ``kept_since``). Nothing for someone who is hidden.
     """
     if limit <= 0:
         return []
-    if session.scalar(select(_hidden_author(team_id, literal(user_id, type_=String)))):
+    if session.scalar(select(hidden_author(team_id, literal(user_id, type_=String)))):
         return []
     texts = session.scalars(
         select(Post.text)
@@ -354,6 +347,8 @@ def distinctive_terms(
             Post.user_id == user_id,
             Post.posted_at >= now - timedelta(days=days),
             Post.posted_at <= now,
+            within_retention(Post.posted_at, kept_since),
+            ~closed_channel(team_id, Post.channel_id),
         )
         .order_by(Post.posted_at.desc())
         .limit(TERM_POSTS)
