@@ -129,6 +129,7 @@ def admin_channels(call: Call) -> Reply:
         session=call.session,
         team_id=call.asker.team_id,
         channel_ids=[str(c["id"]) for c in channels],
+        kept_since=call.deps.kept_since(call.deps.clock()),
     )
     lines = [call.t("admin.channels.head", count=len(channels))]
     for channel in channels[:CHANNELS_SHOWN]:
@@ -226,8 +227,13 @@ def stats_png(weeks: Sequence[WeekStats], lang: str) -> bytes:
 def admin_stats(call: Call) -> Reply:
     """The numbers now; the chart follows in a DM (:func:`after_answer`), after Slack has had
     its acknowledgement."""
+    now = call.deps.clock()
     weeks = weekly_stats(
-        session=call.session, team_id=call.asker.team_id, now=call.deps.clock(), weeks=STATS_WEEKS
+        session=call.session,
+        team_id=call.asker.team_id,
+        now=now,
+        weeks=STATS_WEEKS,
+        kept_since=call.deps.kept_since(now),
     )
     return Reply(stats_text(weeks, call.asker.lang))
 
@@ -242,7 +248,13 @@ def send_stats_chart(deps: Deps, client: WebClient, *, team_id: str, user_id: st
         if person is None:
             return
         lang = language_for(person.locale, person.language)
-        weeks = weekly_stats(session=session, team_id=team_id, now=now, weeks=STATS_WEEKS)
+        weeks = weekly_stats(
+            session=session,
+            team_id=team_id,
+            now=now,
+            weeks=STATS_WEEKS,
+            kept_since=deps.kept_since(now),
+        )
     png = stats_png(weeks, lang)
     try:
         channel = str(client.conversations_open(users=user_id)["channel"]["id"])

@@ -92,9 +92,16 @@ def tag_section(name: str, posts: int, lang: str) -> SectionBlock:
 
 
 def welcome_blocks(
-    *, session: Session, team_id: str, user_id: str, lang: str, now: datetime
+    *,
+    session: Session,
+    team_id: str,
+    user_id: str,
+    lang: str,
+    now: datetime,
+    kept_since: datetime | None = None,
 ) -> tuple[str, list[dict[str, Any]]]:
-    """(notification text, blocks) of the welcome DM for ``user_id``."""
+    """(notification text, blocks) of the welcome DM for ``user_id``; nothing posted before
+    ``kept_since`` (retention) counts."""
     me = get_person(session=session, team_id=team_id, user_id=user_id)
     people = starter_people(
         session=session,
@@ -103,8 +110,16 @@ def welcome_blocks(
         department=me.department if me else "",
         now=now,
         limit=PEOPLE_SHOWN,
+        kept_since=kept_since,
     )
-    tags = busy_tags(session=session, team_id=team_id, user_id=user_id, now=now, limit=TAGS_SHOWN)
+    tags = busy_tags(
+        session=session,
+        team_id=team_id,
+        user_id=user_id,
+        now=now,
+        limit=TAGS_SHOWN,
+        kept_since=kept_since,
+    )
     blocks: list[Block] = [
         HeaderBlock(text=plain(t("welcome.header", lang), MAX_HEADER_TEXT)),
         SectionBlock(text=MarkdownTextObject(text=t("welcome.intro", lang))),
@@ -170,7 +185,12 @@ def send_welcome(
             return
         lang = language_for(person.locale, person.language)
         text, blocks = welcome_blocks(
-            session=session, team_id=team_id, user_id=profile.user_id, lang=lang, now=now
+            session=session,
+            team_id=team_id,
+            user_id=profile.user_id,
+            lang=lang,
+            now=now,
+            kept_since=deps.kept_since(now),
         )
         # Sent before the claim commits: a failed send rolls the claim back so that Slack's
         # retry tries again, and a retry arriving meanwhile waits on the claim, then skips.

@@ -15,11 +15,13 @@ from sqlalchemy import (
     distinct,
     func,
     literal,
+    or_,
     select,
 )
 from sqlalchemy.orm import Session, aliased
 
 from storage.models import DigestDelivery, Follow, Person, Post, Reference
+from storage.visibility import hidden_people, is_hidden, visible_posts, within_retention
 
 WEEK = timedelta(days=7)
 
@@ -69,7 +71,12 @@ def _week_index(column: SQLColumnExpression[Any], bounds: Sequence[datetime]) ->
 
 
 def weekly_stats(
-    *, session: Session, team_id: str, now: datetime, weeks: int = 4
+    *,
+    session: Session,
+    team_id: str,
+    now: datetime,
+    weeks: int = 4,
+    kept_since: datetime | None = None,
 ) -> list[WeekStats]:
     """Activity of a workspace over the last ``weeks`` weeks (see :func:`week_bounds`), oldest first.
 
@@ -78,6 +85,10 @@ def weekly_stats(
     department field, else guessed from the title; only follows where both are known count) and
     digests delivered, and shares of messages across departments. Four GROUP BY queries, one
     per table.
+
+    Only what :mod:`storage.visibility` allows is counted: visible posts (none before
+    ``kept_since``), follows and shares between shown people (someone who opted out or was
+    forgotten is not counted anywhere).
     """
     if weeks < 1:
         return []
@@ -95,7 +106,12 @@ def weekly_stats(
     # parameters, and the same expression repeated in GROUP BY would not count as equal.
     post_weeks = (
         select(_week_index(Post.posted_at, bounds).label("week"), Post.user_id)
-        .where(Post.team_id == team_id, Post.posted_at >= start, Post.posted_at < end)
+        .where(
+            Post.team_id == team_id,
+            Post.posted_at >= start,
+            Post.posted_at < end,
+            visible_posts(team_id, Post, kept_since),
+        )
         .subquery()
     )
     for week, count, people in session.execute(
@@ -127,7 +143,13 @@ def weekly_stats(
                 target.user_id == Follow.target,
             ),
         )
-        .where(Follow.team_id == team_id, Follow.created_at >= start, Follow.created_at < end)
+        .where(
+            Follow.team_id == team_id,
+            Follow.created_at >= start,
+            Follow.created_at < end,
+            Follow.follower_id.not_in(hidden_people(team_id)),
+            or_(Follow.kind != "person", Follow.target.not_in(hidden_people(team_id))),
+        )
         .subquery()
     )
     mine, theirs = follow_weeks.c.follower_department, follow_weeks.c.target_department
@@ -179,6 +201,9 @@ def weekly_stats(
             sharer.department != "",
             author.department != "",
             sharer.department != author.department,
+            ~is_hidden(sharer),
+            ~is_hidden(author),
+            within_retention(Reference.shared_at, kept_since),
         )
         .subquery()
     )
@@ -212,9 +237,14 @@ class ChannelActivity:
 
 
 def channel_activity(
-    *, session: Session, team_id: str, channel_ids: Collection[str]
+    *,
+    session: Session,
+    team_id: str,
+    channel_ids: Collection[str],
+    kept_since: datetime | None = None,
 ) -> dict[str, ChannelActivity]:
-    """Stored posts and the time of the newest one for each channel (one GROUP BY query).
+    """Visible posts (see :mod:`storage.visibility`; none before ``kept_since``) and the time of
+    the newest one for each channel (one GROUP BY query).
 
     Every requested channel is in the answer; one with nothing stored has 0 posts.
     """
@@ -224,7 +254,11 @@ def channel_activity(
         return out
     rows = session.execute(
         select(Post.channel_id, func.count(), func.max(Post.posted_at))
-        .where(Post.team_id == team_id, Post.channel_id.in_(ids))
+        .where(
+            Post.team_id == team_id,
+            Post.channel_id.in_(ids),
+            visible_posts(team_id, Post, kept_since),
+        )
         .group_by(Post.channel_id)
     )
     for channel_id, count, last in rows:

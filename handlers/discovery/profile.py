@@ -71,6 +71,7 @@ def _profile(call: Call, user_id: str, person: Person | None) -> Reply:
         user_id=user_id,
         viewer_id=me,
         recent=MAX_RECENT_POSTS,
+        kept_since=call.deps.kept_since(call.deps.clock()),
     )
     lines = [f"*{named(user_id, title_of(person))}*"]
     if department := _department_line(call, person):
@@ -86,6 +87,7 @@ def _profile(call: Call, user_id: str, person: Person | None) -> Reply:
         user_id=user_id,
         now=call.deps.clock(),
         days=WRITES_ABOUT_DAYS,
+        kept_since=call.deps.kept_since(call.deps.clock()),
     )
     if terms:
         lines.append(

@@ -63,6 +63,7 @@ def search(call: Call, query: str, page: int) -> Reply:
         now=call.deps.clock(),
         limit=PAGE_SIZE + 1,
         offset=(page - 1) * PAGE_SIZE,
+        kept_since=call.deps.kept_since(call.deps.clock()),
     )
     shown = mrkdwn_name(query)
     if not hits:

@@ -64,6 +64,7 @@ def suggestions(call: Call) -> Reply:
         user_id=call.asker.user_id,
         now=call.deps.clock(),
         limit=MAX_SUGGESTIONS,
+        kept_since=call.deps.kept_since(call.deps.clock()),
     )
     me = call.asker.user_id
     profiles = people(call, [me, *(s.user_id for s in found)])

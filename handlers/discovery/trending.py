@@ -45,6 +45,7 @@ def trends(call: Call, days: int) -> Reply:
         now=call.deps.clock(),
         days=days,
         limit=MAX_TRENDS,
+        kept_since=call.deps.kept_since(call.deps.clock()),
     )
     if not found:
         return Reply(call.t("trending.none", days=days))

@@ -102,12 +102,14 @@ def redraw(call: Call, arg: str) -> Reply:
 
 def who(call: Call, topic: str) -> Reply:
     lang = call.asker.lang
+    now = call.deps.clock()
     ranked = experts(
         session=call.session,
         team_id=call.asker.team_id,
         tag=topic,
-        now=call.deps.clock(),
+        now=now,
         limit=MAX_EXPERTS,
+        kept_since=call.deps.kept_since(now),
     )
     if not ranked:
         return Reply(call.t("who.nobody", tag=tag(topic)))
@@ -142,8 +144,14 @@ def who_words(call: Call, query: str) -> Reply:
     """The people whose posts match ``query`` best, each with their best post as evidence."""
     lang = call.asker.lang
     team_id = call.asker.team_id
+    now = call.deps.clock()
     ranked = experts_by_words(
-        session=call.session, team_id=team_id, query=query, now=call.deps.clock(), limit=MAX_EXPERTS
+        session=call.session,
+        team_id=team_id,
+        query=query,
+        now=now,
+        limit=MAX_EXPERTS,
+        kept_since=call.deps.kept_since(now),
     )
     profiles = people(call, [e.user_id for e in ranked])
     ranked = [e for e in ranked if active(profiles, e.user_id)]
