@@ -802,10 +802,10 @@ def bare_candidate_query(
     from digests.select import SCORING
     from storage.candidates import FollowsFirst, score_part
     from storage.models import Follow, Post, PostTag
-    from storage.privacy import hidden_authors
+    from storage.visibility import visible_posts
 
     top_level = Post.thread_ts.is_(None) | (Post.thread_ts == Post.ts) | Post.is_broadcast
-    shown = Post.user_id.not_in(hidden_authors(TEAM_ID))
+    shown = visible_posts(TEAM_ID, Post)
     part = score_part(now, SCORING)
     by_person = (
         select(Follow.follower_id, Post.id, Post.user_id, part, literal(None).label("tag"))

@@ -68,8 +68,9 @@ DONE_KEYS = {
 
 def _apply(
     deps: Deps, client: WebClient, team_id: str, user_id: str, action_id: str, target: Target
-) -> tuple[bool, bool]:
-    """Carry out one Follow/Unfollow/Mute/Unmute click. Returns (changed, target gone)."""
+) -> tuple[bool, str | None]:
+    """Carry out one Follow/Unfollow/Mute/Unmute click. Returns (changed, why not: the catalog
+    key of the refusal when the target cannot be followed, else None)."""
     now = deps.clock()
     with deps.sessions.begin() as session:
         if action_id == FOLLOW_ACTION:
@@ -82,23 +83,23 @@ def _apply(
                     now=now,
                 ).get(target.value)
                 if person is None or person.deleted:
-                    return False, True
+                    return False, "target.deactivated"
             followed = follow(
                 session=session, team_id=team_id, follower_id=user_id, targets=[target], now=now
             )
-            return bool(followed.new), False
+            return bool(followed.new), "follow.refused" if followed.refused else None
         if action_id == UNFOLLOW_ACTION:
             gone, _ = unfollow(
                 session=session, team_id=team_id, follower_id=user_id, targets=[target]
             )
-            return bool(gone), False
+            return bool(gone), None
         if action_id == MUTE_ACTION:
             new, _ = mute(
                 session=session, team_id=team_id, user_id=user_id, targets=[target], now=now
             )
-            return bool(new), False
+            return bool(new), None
         gone, _ = unmute(session=session, team_id=team_id, user_id=user_id, targets=[target])
-        return bool(gone), False
+        return bool(gone), None
 
 
 def _redraw_answer(
@@ -135,10 +136,11 @@ def handle_relation_button(
         if not from_home(body):
             _confirm(respond, t("target.self" if target else "error.internal", lang))
         return
-    changed, gone = _apply(deps, client, team_id, user_id, action_id, target)
+    changed, refusal = _apply(deps, client, team_id, user_id, action_id, target)
+    gone = refusal is not None
     done, unchanged = DONE_KEYS[action_id]
-    if gone:
-        sentence = t("target.deactivated", lang, user=show(target))
+    if refusal is not None:
+        sentence = t(refusal, lang, user=show(target), targets=show(target))
     else:
         sentence = t(
             done if changed else unchanged, lang, target=show(target), targets=show(target)

@@ -36,6 +36,9 @@ def cmd_follow(call: Call) -> Reply:
         now=call.deps.clock(),
     )
     problems = resolved.problems
+    if done.refused:
+        shown = join([show(x) for x in done.refused], call.asker.lang)
+        problems = [*problems, call.t("follow.refused", targets=shown)]
     if done.over_limit:
         shown = join([show(x) for x in done.over_limit], call.asker.lang)
         problems = [*problems, call.t("follow.limit", limit=MAX_FOLLOWS, targets=shown)]

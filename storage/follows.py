@@ -11,7 +11,8 @@ from sqlalchemy import and_, delete, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from storage.db import insert_ignore
-from storage.models import Follow
+from storage.models import Follow, Person
+from storage.visibility import is_hidden
 
 Kind = Literal["person", "tag"]
 
@@ -39,6 +40,8 @@ class Followed(NamedTuple):
     new: list[Target]
     already: list[Target]
     over_limit: list[Target]  # not followed: the person follows MAX_FOLLOWS things already
+    # Not followed: people storage.visibility hides (opted out, forgotten, deactivated, bots).
+    refused: list[Target] = []  # never mutated
 
 
 def follow_count(*, session: Session, team_id: str, follower_id: str) -> int:
@@ -66,11 +69,14 @@ def follow(
 
     New targets take the room left in the order given; those that don't fit are returned as
     ``over_limit``. (Two requests at once could each take the last places: the cap bounds the
-    work per person, it is not a quota to the unit.)
+    work per person, it is not a quota to the unit.) People :mod:`storage.visibility` hides
+    are never followed: they come back as ``refused``.
     """
     given = list(dict.fromkeys(targets))
+    refused = _hidden_people(session, team_id, given)
+    given = [t for t in given if t not in refused]
     if not given:
-        return Followed([], [], [])
+        return Followed([], [], [], sorted(refused))
     already = _existing(session, team_id, follower_id, given)
     fresh = [t for t in given if t not in already]
     room = max(0, limit - follow_count(session=session, team_id=team_id, follower_id=follower_id))
@@ -89,7 +95,20 @@ def follow(
                 for t in new
             ],
         )
-    return Followed(new, sorted(already), over)
+    return Followed(new, sorted(already), over, sorted(refused))
+
+
+def _hidden_people(session: Session, team_id: str, targets: list[Target]) -> set[Target]:
+    """The people among ``targets`` whom nobody may follow (see storage.visibility)."""
+    ids = sorted({t.value for t in targets if t.kind == "person"})
+    if not ids:
+        return set()
+    rows = session.scalars(
+        select(Person.user_id).where(
+            Person.team_id == team_id, Person.user_id.in_(ids), is_hidden(Person)
+        )
+    )
+    return {Target("person", uid) for uid in rows}
 
 
 def unfollow(

@@ -9,9 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement,
     Delete,
-    Select,
     and_,
     delete,
     func,
@@ -20,7 +18,7 @@ from sqlalchemy import (
     tuple_,
     update,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
+from sqlalchemy.orm import Session, aliased
 
 from storage.models import (
     DigestDelivery,
@@ -36,6 +34,7 @@ from storage.models import (
     Reference,
 )
 from storage.references import count_references, referenced_by
+from storage.visibility import shown_person, visible_post
 
 EXPORT_FORMAT = 1
 
@@ -91,7 +90,9 @@ def export(*, session: Session, team_id: str, user_id: str) -> dict[str, Any]:
     Profile, posts (with tags, mentions, links, files, reaction counts and cached permalink),
     the reactions they gave, posts that mention them, whom they follow and who follows them,
     their mutes, digest settings (None: the defaults) and digest history. Who muted *them* is
-    left out: that belongs to the people who did it.
+    left out: that belongs to the people who did it. Of other people only what
+    :mod:`storage.visibility` lets anyone see: the place (channel, ts, author) of visible posts
+    that mention them, never their text, and followers who are shown.
     """
     person = session.get(Person, (team_id, user_id))
     theirs = and_(Post.team_id == team_id, Post.user_id == user_id)
@@ -168,13 +169,19 @@ def export(*, session: Session, team_id: str, user_id: str) -> dict[str, Any]:
             .order_by(Post.posted_at, Post.id, Reaction.name)
         )
     ]
+    # Others' posts that mention them: only those anyone may see (storage.visibility), and
+    # only where they are, never what they say.
     mentions = [
         {"channel_id": channel, "ts": ts, "author_id": author, "posted_at": _iso(posted)}
         for channel, ts, author, posted in session.execute(
             select(Post.channel_id, Post.ts, Post.user_id, Post.posted_at)
             .select_from(Mention)
             .join(Post, Post.id == Mention.post_id)
-            .where(Mention.team_id == team_id, Mention.user_id == user_id)
+            .where(
+                Mention.team_id == team_id,
+                Mention.user_id == user_id,
+                or_(Post.user_id == user_id, visible_post(team_id, Post)),
+            )
             .order_by(Post.posted_at, Post.id)
         )
     ]
@@ -208,7 +215,13 @@ def export(*, session: Session, team_id: str, user_id: str) -> dict[str, Any]:
         {"user_id": follower, "since": _iso(created)}
         for follower, created in session.execute(
             select(Follow.follower_id, Follow.created_at)
-            .where(Follow.team_id == team_id, Follow.kind == "person", Follow.target == user_id)
+            .where(
+                Follow.team_id == team_id,
+                Follow.kind == "person",
+                Follow.target == user_id,
+                # Someone who opted out or was forgotten is not named to anyone.
+                shown_person(team_id, Follow.follower_id),
+            )
             .order_by(Follow.follower_id)
         )
     ]
@@ -471,29 +484,3 @@ def _leave_marker(session: Session, team_id: str, user_id: str) -> None:
     person.opted_out = True
     person.forgotten = True
     session.flush()
-
-
-def is_hidden_author(
-    team_id: str, author: ColumnElement[str] | InstrumentedAttribute[str]
-) -> ColumnElement[bool]:
-    """Whether ``author`` is one of :func:`hidden_authors`, as an EXISTS on their person row:
-    unlike ``NOT IN (hidden_authors)``, its negation lets PostgreSQL check each post found
-    through an index instead of reading all people (or all posts) first."""
-    return (
-        select(Person.user_id)
-        .where(
-            Person.team_id == team_id,
-            Person.user_id == author,
-            or_(Person.deleted.is_(True), Person.opted_out.is_(True), Person.forgotten.is_(True)),
-        )
-        .exists()
-    )
-
-
-def hidden_authors(team_id: str) -> Select[str]:
-    """People whose posts are shown to no one (digests, Home): deactivated, opted out or
-    forgotten. A subquery, for ``NOT IN``."""
-    return select(Person.user_id).where(
-        Person.team_id == team_id,
-        or_(Person.deleted.is_(True), Person.opted_out.is_(True), Person.forgotten.is_(True)),
-    )
