@@ -53,12 +53,16 @@ def stamp(days_ago: float) -> str:
     return f"{(NOW - timedelta(days=days_ago)).timestamp():.0f}.{next(seq):06d}"
 
 
-def write(s: Session, user: str, *, channel: str = "C1", days_ago: float = 1, text: str = "") -> str:
+def write(
+    s: Session, user: str, *, channel: str = "C1", days_ago: float = 1, text: str = ""
+) -> str:
     ts = stamp(days_ago)
     body = text or "kubernetes rollout <@UREADER> #infra"
     record_post(
         session=s,
-        post=NewPost(T, channel, ts, user, body, tags=frozenset({"infra"}), mentions=frozenset({READER})),
+        post=NewPost(
+            T, channel, ts, user, body, tags=frozenset({"infra"}), mentions=frozenset({READER})
+        ),
     )
     return ts
 
