@@ -94,7 +94,12 @@ def bench(kind: str, out: Out) -> None:
             def build() -> Any:
                 with sessions() as session:
                     return build_home(
-                        session=session, team_id=TEAM, user_id=who, lang="en", now=NOW
+                        session=session,
+                        team_id=TEAM,
+                        user_id=who,
+                        lang="en",
+                        now=NOW,
+                        kept_since=deps.kept_since(NOW),
                     )
 
             return build
