@@ -440,6 +440,8 @@ def suggest(
                 Follow.team_id == team_id,
                 Follow.kind == "person",
                 Follow.follower_id.in_(list(session.scalars(my_recent))),
+                # A hidden person's follows suggest no one either.
+                shown_person(team_id, Follow.follower_id),
             )
             .group_by(grouped)
         )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from storage.db import insert_ignore
 from storage.models import Follow, Person
-from storage.visibility import is_hidden
+from storage.visibility import is_hidden, shown_person
 
 Kind = Literal["person", "tag"]
 
@@ -154,11 +154,16 @@ def following(*, session: Session, team_id: str, follower_id: str) -> list[Targe
 
 
 def followers(*, session: Session, team_id: str, user_id: str) -> list[str]:
-    """The user ids of the people who follow ``user_id``."""
+    """The user ids of the people who follow ``user_id``: only people storage.visibility shows."""
     return list(
         session.scalars(
             select(Follow.follower_id)
-            .where(Follow.team_id == team_id, Follow.kind == "person", Follow.target == user_id)
+            .where(
+                Follow.team_id == team_id,
+                Follow.kind == "person",
+                Follow.target == user_id,
+                shown_person(team_id, Follow.follower_id),
+            )
             .order_by(Follow.follower_id)
         )
     )

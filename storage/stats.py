@@ -175,6 +175,7 @@ def weekly_stats(
             DigestDelivery.status == "sent",
             DigestDelivery.sent_at >= start,
             DigestDelivery.sent_at < end,
+            DigestDelivery.user_id.not_in(hidden_people(team_id)),
         )
         .subquery()
     )

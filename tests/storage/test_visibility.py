@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from digests.build import Request, build_digests
 from storage.candidates import scored_posts
-from storage.digests import new_followers
+from storage.digests import claim, finish, new_followers
 from storage.discovery import experts, follower_ids, profile, suggest, trending
 from storage.feed import latest_posts
 from storage.follows import Target, follow
@@ -258,6 +258,11 @@ def test_followers_suggestions_starters_and_stats_leave_hidden_people_out(
         starters = starter_people(
             session=s, team_id=T, user_id="UNEW", department="", now=NOW, kept_since=KEPT
         )
+        day = NOW.date()
+        for c in claim(
+            session=s, wanted=[(T, SHOWN, day, NOW), (T, HIDING["opted_out"], day, NOW)], now=NOW
+        ):
+            finish(session=s, delivery_id=c.delivery_id, status="sent", now=NOW)
         weeks = weekly_stats(session=s, team_id=T, now=NOW, weeks=1, kept_since=KEPT)
         activity = channel_activity(
             session=s, team_id=T, channel_ids=["C1", CLOSED], kept_since=KEPT
@@ -270,6 +275,7 @@ def test_followers_suggestions_starters_and_stats_leave_hidden_people_out(
     # Follows between shown people only: READER → SHOWN, OLD, UCLOSER, #infra; the three back;
     # UNEW → #infra.
     assert weeks[0].new_follows == 8
+    assert weeks[0].digests_sent == 1
     assert activity["C1"].posts == 2 and activity[CLOSED].posts == 0
 
 
