@@ -25,12 +25,13 @@ from storage.db import chunked
 from storage.models import Follow, Mute, Person, Post, PostTag, TagDay
 from storage.references import top_quoters
 from storage.visibility import (
-    closed_channels,
+    closed_channel_ids,
     hidden_people,
     is_hidden,
+    open_channel,
     shown_person,
+    ts_within_retention,
     visible_post,
-    within_retention,
 )
 
 EXPERT_HALF_LIFE_DAYS = 90.0
@@ -78,8 +79,9 @@ def experts(
     # Everyone's posts with the tag are summed per author (on PostgreSQL an index-only nested
     # loop through ix_posts_id_cover), and only then are the removed people taken out, with a
     # NOT EXISTS per author: a ``NOT IN`` subquery on the posts themselves made PostgreSQL
-    # read the whole posts table whatever the tag. The closed channels are the few of
-    # storage.visibility.closed_channels, evaluated once.
+    # read the whole posts table whatever the tag. Retention and closed channels (usually
+    # none) are checked on columns that index holds, or not at all.
+    closed = closed_channel_ids(session, team_id)
     per_author = (
         select(
             Post.user_id.label("user_id"),
@@ -93,8 +95,8 @@ def experts(
         .where(
             PostTag.team_id == team_id,
             PostTag.tag == tag,
-            within_retention(PostTag.posted_at, kept_since),
-            Post.channel_id.not_in(closed_channels(team_id)),
+            ts_within_retention(Post.ts, kept_since),
+            open_channel(Post.channel_id, closed),
         )
         .group_by(Post.user_id)
         .subquery()
@@ -192,8 +194,13 @@ def visible_tag_counts(
         return counts
     window = (Post.team_id == team_id, Post.posted_at >= since, Post.posted_at < until)
     hidden = Post.user_id.in_(hidden_people(team_id))
-    closed = and_(Post.channel_id.in_(closed_channels(team_id)), ~hidden)
-    for invisible in (hidden, closed):
+    invisible_posts: list[ColumnElement[bool]] = [hidden]
+    # Read first, as a plain list: with a subquery SQLite would rather walk the whole window
+    # (by time) and look up each post's channel, even when no channel is closed.
+    closed = closed_channel_ids(session, team_id)
+    if closed:
+        invisible_posts.append(and_(Post.channel_id.in_(closed), ~hidden))
+    for invisible in invisible_posts:
         rows = session.execute(
             select(PostTag.tag, func.count())
             .select_from(Post)
@@ -287,8 +294,10 @@ def profile(
             .limit(5)
         )
     ]
+    # count(created_at), not count(*): a column ix_follows_target lacks, so that SQLite (without
+    # statistics) reads that index rather than every follow of the workspace.
     followers = session.scalar(
-        select(func.count()).where(
+        select(func.count(Follow.created_at)).where(
             Follow.team_id == team_id,
             Follow.kind == "person",
             Follow.target == user_id,

@@ -15,11 +15,12 @@ hidden people or closed channels (:func:`hidden_people`, :func:`closed_channels`
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select, true
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, Float, Select, and_, cast, or_, select, true
+from sqlalchemy.orm import Session, aliased
 
 from storage.models import ClosedChannel, Person, Post
 
@@ -79,6 +80,25 @@ def closed_channel(team_id: str, channel: Any) -> ColumnElement[bool]:
 def closed_channels(team_id: str) -> Select[str]:
     """The closed channels of a workspace as a subquery, for ``NOT IN`` over many rows."""
     return select(ClosedChannel.channel_id).where(ClosedChannel.team_id == team_id)
+
+
+def closed_channel_ids(session: Session, team_id: str) -> list[str]:
+    """The closed channels of a workspace, read once: usually none (closing a channel deletes
+    its posts), and then a query needs no channel clause at all (see :func:`open_channel`)."""
+    return list(session.scalars(closed_channels(team_id)))
+
+
+def open_channel(channel: Any, closed: Sequence[str]) -> ColumnElement[bool]:
+    """``channel`` is none of ``closed`` (from :func:`closed_channel_ids`); always true when
+    none is closed, so that a query reading many posts through a covering index need not
+    fetch each post's channel."""
+    return channel.not_in(list(closed)) if closed else true()
+
+
+def ts_within_retention(ts: Any, since: datetime | None) -> ColumnElement[bool]:
+    """:func:`within_retention` on a Slack message ts (seconds since the epoch, as text): for
+    queries that read ``posts.ts`` from a covering index but not ``posted_at``."""
+    return true() if since is None else cast(ts, Float) >= since.timestamp()
 
 
 def within_retention(posted_at: Any, since: datetime | None) -> ColumnElement[bool]:

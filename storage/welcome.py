@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from storage.discovery import visible_tag_counts
 from storage.models import Follow, Person, Post
-from storage.visibility import is_hidden, shown_person, visible_posts
+from storage.visibility import hidden_people, is_hidden, visible_posts
 
 HELPFUL_DAYS = 90
 BUSY_TAG_DAYS = 30
@@ -140,7 +140,8 @@ def _ranked(
         .where(
             Follow.team_id == team_id,
             Follow.kind == "person",
-            shown_person(team_id, Follow.follower_id),
+            # Every follow is read: the hidden people as one list, not a lookup per follow.
+            Follow.follower_id.not_in(hidden_people(team_id)),
         )
         .group_by(Follow.target)
         .subquery()
