@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage import fulltext
+from storage import fulltext, search
 from storage.db import MIGRATIONS, alembic_config, make_engine, make_sessions, upgrade
 from storage.models import Post
 from storage.posts import NewPost, delete_post, edit_post, record_post
@@ -142,6 +142,28 @@ def test_distinctive_terms_are_frequent_for_the_person_and_rare_elsewhere(
     # Everyone writes "team": it is not what sets this person apart.
     assert [t.word for t in terms] == ["modules", "terraform", "vergadering"]
     assert [(t.posts, t.workspace_posts) for t in terms] == [(3, 3), (3, 4), (2, 2)]
+
+
+def test_workspace_counts_past_the_exact_limit_are_estimated_closely(
+    sessions: Sessions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 200 posts, every fourth about terraform (50), spread evenly; only 10 are counted exactly.
+    monkeypatch.setattr("storage.search.TERM_COUNT_LIMIT", 10)
+    with sessions.begin() as s:
+        for i in range(200):
+            words = "terraform modules" if i % 4 == 0 else "team lunch"
+            stamp = f"{NOW.timestamp() - 3600 - i:.0f}.000001"
+            record_post(session=s, post=NewPost(TEAM, "C1", stamp, f"U{i % 7}", words))
+        record_post(session=s, post=NewPost(TEAM, "C1", "1.000002", "UNEW", "zeppelin zeppelin"))
+    with sessions.begin() as s:
+        counts = search._workspace_posts(s, ["terraform", "team", "zeppelin", "absent"])
+    if s.get_bind().dialect.name == "sqlite":
+        assert 40 <= counts["terraform"] <= 60
+        assert 135 <= counts["team"] <= 165
+    else:  # PostgreSQL counts up to the limit those its statistics don't list
+        assert counts["terraform"] >= 10
+    assert counts["zeppelin"] == 1
+    assert counts.get("absent", 0) == 0
 
 
 def test_distinctive_terms_look_back_only_so_many_days(sessions: Sessions) -> None:
