@@ -493,7 +493,7 @@ def _sqlite_term_posts(session: Session, stems: Sequence[str]) -> dict[str, int]
     if low is None or high is None:
         return {}
     fts = table(fulltext.TABLE, column("rowid", Integer))
-    match = literal_column(fulltext.TABLE)
+    match: ColumnElement[Any] = literal_column(fulltext.TABLE)
     parts = []
     for i, stem in enumerate(stems):
         newest = (
