@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from handlers.calls import Call, Reply, show, too_many_targets
 from handlers.targets import resolve_targets
+from storage.channels import cached_names
 from storage.follows import MAX_FOLLOWS, Target, follow, following, unfollow
+from storage.text import tag_from_channel_name
 from ui.i18n import join, t
+from ui.mrkdwn import tag as tag_text
 
 # Characters for each list of `/kring following` (people, tags): with both, the answer stays
 # under 3,000, what one block of text may hold, whatever someone follows.
@@ -14,12 +17,47 @@ LIST_BUDGET = 1_400
 
 def _outcome(call: Call, groups: list[tuple[str, list[Target]]], problems: list[str]) -> Reply:
     """One line per non-empty group ("You now follow …"), then each refusal."""
+    shown = _topics(call, [targets for _, targets in groups])
     lines = [
-        call.t(key, targets=join([show(x) for x in targets], call.asker.lang))
-        for key, targets in groups
-        if targets
+        call.t(key, targets=join([text for _, text in items], call.asker.lang))
+        for (key, _), items in zip(groups, shown, strict=True)
+        if items
     ]
     return Reply("\n".join(lines + problems))
+
+
+def _topics(call: Call, groups: list[list[Target]]) -> list[list[tuple[bool, str]]]:
+    """Each group's targets as shown, people first, then tags and channels by name: a channel
+    and the tag of its name are one topic, "#design (channel and tag)", in the first group
+    holding either (followed anew rather than already, unfollowed rather than not followed).
+
+    Each shown item comes with whether it is a person.
+    """
+    ids = [x.value for group in groups for x in group if x.kind == "channel"]
+    names = cached_names(session=call.session, team_id=call.asker.team_id, channel_ids=ids)
+    tags_of = {cid: tag_from_channel_name(name) for cid, name in names.items()}
+    tag_at = {x.value: i for i, group in enumerate(groups) for x in group if x.kind == "tag"}
+    paired: set[str] = set()  # tags shown with their channel
+    entries: list[list[tuple[int, str, str]]] = [[] for _ in groups]
+    for i, group in enumerate(groups):
+        for x in group:
+            if x.kind != "channel":
+                continue
+            tag = tags_of.get(x.value)
+            if tag is not None and tag in tag_at:
+                paired.add(tag)
+                text = call.t("follow.topic", tag=tag_text(tag))
+                entries[min(i, tag_at[tag])].append((1, tag, text))
+            else:
+                text = call.t("follow.channel", channel=show(x))
+                entries[i].append((1, tag or names.get(x.value) or x.value, text))
+    for i, group in enumerate(groups):
+        for x in group:
+            if x.kind == "person":
+                entries[i].append((0, "", show(x)))
+            elif x.kind == "tag" and x.value not in paired:
+                entries[i].append((1, x.value, show(x)))
+    return [[(kind == 0, text) for kind, _, text in sorted(e)] for e in entries]
 
 
 def cmd_follow(call: Call) -> Reply:
@@ -27,7 +65,7 @@ def cmd_follow(call: Call) -> Reply:
         return Reply(call.t("error.nothing_to_follow"))
     if (refusal := too_many_targets(call)) is not None:
         return refusal
-    resolved = resolve_targets(call, call.args, checking_people=True)
+    resolved = resolve_targets(call, call.args, checking_people=True, channels=True)
     done = follow(
         session=call.session,
         team_id=call.asker.team_id,
@@ -37,7 +75,8 @@ def cmd_follow(call: Call) -> Reply:
     )
     problems = resolved.problems
     if done.over_limit:
-        shown = join([show(x) for x in done.over_limit], call.asker.lang)
+        [over] = _topics(call, [done.over_limit])
+        shown = join([text for _, text in over], call.asker.lang)
         problems = [*problems, call.t("follow.limit", limit=MAX_FOLLOWS, targets=shown)]
     return _outcome(call, [("follow.done", done.new), ("follow.already", done.already)], problems)
 
@@ -47,7 +86,7 @@ def cmd_unfollow(call: Call) -> Reply:
         return Reply(call.t("error.nothing_to_unfollow"))
     if (refusal := too_many_targets(call)) is not None:
         return refusal
-    resolved = resolve_targets(call, call.args, checking_people=False)
+    resolved = resolve_targets(call, call.args, checking_people=False, channels=True)
     gone, absent = unfollow(
         session=call.session,
         team_id=call.asker.team_id,
@@ -79,8 +118,10 @@ def cmd_following(call: Call) -> Reply:
     )
     if not targets:
         return Reply(call.t("following.none"))
-    people = [show(x) for x in targets if x.kind == "person"]
-    tags = [show(x) for x in targets if x.kind == "tag"]
+    [shown] = _topics(call, [targets])
+    people = [text for is_person, text in shown if is_person]
+    # Channels are among the tags, as "#design (channel and tag)".
+    tags = [text for is_person, text in shown if not is_person]
     lang = call.asker.lang
     lines = [
         call.t("following.people", count=len(people), people=listed(people, LIST_BUDGET, lang))
