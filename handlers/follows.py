@@ -15,9 +15,15 @@ from ui.mrkdwn import tag as tag_text
 LIST_BUDGET = 1_400
 
 
-def _outcome(call: Call, groups: list[tuple[str, list[Target]]], problems: list[str]) -> Reply:
+def _outcome(
+    call: Call,
+    groups: list[tuple[str, list[Target]]],
+    problems: list[str],
+    *,
+    merge: bool = True,
+) -> Reply:
     """One line per non-empty group ("You now follow …"), then each refusal."""
-    shown = _topics(call, [targets for _, targets in groups])
+    shown = _topics(call, [targets for _, targets in groups], merge=merge)
     lines = [
         call.t(key, targets=join([text for _, text in items], call.asker.lang))
         for (key, _), items in zip(groups, shown, strict=True)
@@ -26,36 +32,44 @@ def _outcome(call: Call, groups: list[tuple[str, list[Target]]], problems: list[
     return Reply("\n".join(lines + problems))
 
 
-def _topics(call: Call, groups: list[list[Target]]) -> list[list[tuple[bool, str]]]:
+def _topics(
+    call: Call, groups: list[list[Target]], *, merge: bool = True
+) -> list[list[tuple[bool, str]]]:
     """Each group's targets as shown, people first, then tags and channels by name: a channel
-    and the tag of its name are one topic, "#design (channel and tag)", in the first group
-    holding either (followed anew rather than already, unfollowed rather than not followed).
+    and the tag of its name in one group are one topic, "#design (channel and tag)".
 
+    Split over two groups, the topic is whole in the first (``merge``: followed anew beside
+    one already followed), or only the first group's part is shown and the other, implied by
+    typing the topic, is left out (unfollowed beside one that was not followed).
     Each shown item comes with whether it is a person.
     """
     ids = [x.value for group in groups for x in group if x.kind == "channel"]
     names = cached_names(session=call.session, team_id=call.asker.team_id, channel_ids=ids)
     tags_of = {cid: tag_from_channel_name(name) for cid, name in names.items()}
     tag_at = {x.value: i for i, group in enumerate(groups) for x in group if x.kind == "tag"}
-    paired: set[str] = set()  # tags shown with their channel
+    hidden: set[tuple[int, str]] = set()  # (group, tag) shown with its channel, or left out
     entries: list[list[tuple[int, str, str]]] = [[] for _ in groups]
     for i, group in enumerate(groups):
         for x in group:
             if x.kind != "channel":
                 continue
             tag = tags_of.get(x.value)
-            if tag is not None and tag in tag_at:
-                paired.add(tag)
-                text = call.t("follow.topic", tag=tag_text(tag))
-                entries[min(i, tag_at[tag])].append((1, tag, text))
+            j = tag_at.get(tag) if tag is not None else None
+            if tag is not None and j is not None and (merge or i == j):
+                hidden.add((j, tag))
+                entries[min(i, j)].append((1, tag, call.t("follow.topic", tag=tag_text(tag))))
+            elif tag is not None and j is not None and j < i:
+                continue  # the tag was unfollowed; this channel was not followed
             else:
-                text = call.t("follow.channel", channel=show(x))
-                entries[i].append((1, tag or names.get(x.value) or x.value, text))
+                if tag is not None and j is not None:
+                    hidden.add((j, tag))  # the channel was unfollowed; this tag was not followed
+                label = tag_text(tag) if tag is not None else show(x)
+                entries[i].append((1, tag or x.value, call.t("follow.channel", channel=label)))
     for i, group in enumerate(groups):
         for x in group:
             if x.kind == "person":
                 entries[i].append((0, "", show(x)))
-            elif x.kind == "tag" and x.value not in paired:
+            elif x.kind == "tag" and (i, x.value) not in hidden:
                 entries[i].append((1, x.value, show(x)))
     return [[(kind == 0, text) for kind, _, text in sorted(e)] for e in entries]
 
@@ -94,7 +108,7 @@ def cmd_unfollow(call: Call) -> Reply:
         targets=resolved.targets,
     )
     groups = [("unfollow.done", gone), ("unfollow.not_following", absent)]
-    return _outcome(call, groups, resolved.problems)
+    return _outcome(call, groups, resolved.problems, merge=False)
 
 
 def listed(items: list[str], budget: int, lang: str) -> str:
