@@ -69,6 +69,8 @@ def test_following_a_channel_as_a_topic_brings_its_posts_and_the_tags(kring: Run
     )
     assert "#design (channel and tag)" in command(kring, "following")
     assert "#design (kanaal en tag)" in command(kring, "volgend", EVA)
+    assert "tags and channels" in command(kring, "help")
+    assert "tags en kanalen" in command(kring, "help", EVA)
 
     say(kring, "U0BOB", "New icon set for the app", channel="C0DESIGN", seq=1)  # no hashtag
     say(kring, "U0CAT", "Colour palette for Q1 #design", channel="C0GENERAL", seq=2)
@@ -90,6 +92,7 @@ def test_following_a_channel_as_a_topic_brings_its_posts_and_the_tags(kring: Run
             assert "Colour palette" in shown
             assert shown.count("Grid spacing") == 1  # in the channel and tagged: once
             assert "Lunch anyone" not in shown
+    assert "channel:C0DESIGN" in home_of(kring, "U0ANN")  # its own Unfollow button
     assert json.loads(digest_of(kring, "U0ANN"))["text"].startswith(
         "Your Kring digest: 3 posts from 2 people"
     )
