@@ -23,7 +23,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.selectable import Join
 
 from storage.db import chunked
-from storage.models import Follow, Post, PostTag, UTCDateTime
+from storage.models import ClosedChannel, Follow, Post, PostTag, UTCDateTime
 from storage.privacy import hidden_authors
 
 # Ages are clamped so that exp() stays far from underflow (PostgreSQL raises on underflow).
@@ -153,6 +153,46 @@ def posts_by_tags(
             _shown(team_id),
         )
     )
+
+
+def posts_in_channels(
+    team_id: str,
+    channels: Sequence[str],
+    since: datetime,
+    until: datetime,
+    now: datetime,
+    scoring: Scoring,
+) -> Select[str, int, str, float]:
+    """Columns: channel id, post id, author, score part — the channels' posts shown in digests
+    (an index range of ``ix_posts_channel_time`` per channel; closed channels give none)."""
+    closed = select(ClosedChannel.channel_id).where(ClosedChannel.team_id == team_id)
+    return select(Post.channel_id, Post.id, Post.user_id, score_part(now, scoring)).where(
+        Post.team_id == team_id,
+        Post.channel_id.in_(channels),
+        Post.channel_id.not_in(closed),
+        Post.posted_at >= since,
+        Post.posted_at < until,
+        _shown(team_id),
+    )
+
+
+def scored_channel_posts(
+    *,
+    session: Session,
+    team_id: str,
+    channels: Sequence[str],
+    since: datetime,
+    until: datetime,
+    now: datetime,
+    scoring: Scoring,
+) -> list[Any]:
+    """The posts in [since, until) that digests may show from ``channels``, as (channel id,
+    post id, author, score part) rows: what :func:`scored_posts` gives for tags."""
+    conn = session.connection()
+    rows: list[Any] = []
+    for chunk in chunked(channels):
+        rows += conn.execute(posts_in_channels(team_id, chunk, since, until, now, scoring)).all()
+    return rows
 
 
 def readers_follows(
