@@ -528,6 +528,7 @@ def generate(engine: Engine, s: Shape) -> dict[str, int]:
                 reaction_count,
                 reactor_count,
                 st.replies[i],
+                0,  # reference_count: nobody shared or linked a generated post
             )
 
     from storage.models import Post
