@@ -120,26 +120,20 @@ class _Statements:
     reference_authors: Any  # fills the authors the shares did not name from stored originals
 
 
-def _insert_many(dialect: str, model: type[Base], pipelined: bool) -> Any:
+def _insert_many(dialect: str, model: type[Base]) -> Any:
     """INSERT … ON CONFLICT DO NOTHING for a list of rows. On PostgreSQL with RETURNING (the
     rows returned go unread): SQLAlchemy then sends the rows as one multi-row statement instead
     of through psycopg's executemany, which cost about a third more CPU. On SQLite the driver's
-    executemany is the cheaper of the two. In a pipeline (see :mod:`storage.writer`) without
-    RETURNING: rows to fetch would wait for the database, while psycopg's executemany goes
-    along with the statements after it."""
+    executemany is the cheaper of the two."""
     statement = _insert_ignore(dialect, model)
-    if dialect == "postgresql" and not pipelined:
+    if dialect == "postgresql":
         table: Any = model.__table__
         return statement.returning(*table.primary_key)
     return statement
 
 
-# Set in a connection's ``info`` while its statements go through a psycopg pipeline.
-PIPELINE = "kring.pipeline"
-
-
 @functools.cache
-def _statements(dialect: str, pipelined: bool = False) -> _Statements:
+def _statements(dialect: str) -> _Statements:
     reply = aliased(Post)
     person = (Person.team_id, Person.user_id)
     message = (DeletedMessage.team_id, DeletedMessage.channel_id, DeletedMessage.ts)
@@ -182,12 +176,12 @@ def _statements(dialect: str, pipelined: bool = False) -> _Statements:
                 )
             ),
         ),
-        new_people=_insert_many(dialect, Person, pipelined),
+        new_people=_insert_many(dialect, Person),
         posts=_insert_ignore(dialect, Post).returning(
             Post.team_id, Post.channel_id, Post.ts, Post.id
         ),
-        tags=_insert_many(dialect, PostTag, pipelined),
-        references=_insert_many(dialect, Reference, pipelined),
+        tags=_insert_many(dialect, PostTag),
+        references=_insert_many(dialect, Reference),
         reference_authors=update(Reference)
         .where(
             Reference.author_id.is_(None),
@@ -204,7 +198,7 @@ def _statements(dialect: str, pipelined: bool = False) -> _Statements:
             )
             .scalar_subquery()
         ),
-        mentions=_insert_many(dialect, Mention, pipelined),
+        mentions=_insert_many(dialect, Mention),
         replies=update(Post)
         .where(
             tuple_(Post.team_id, Post.channel_id, Post.ts).in_(bindparam("parents", expanding=True))
@@ -250,7 +244,7 @@ class _Batch:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self.sql = _statements(conn.dialect.name, PIPELINE in conn.info)
+        self.sql = _statements(conn.dialect.name)
 
     def known(self, posts: Iterable[NewPost]) -> Known:
         """What the rules need to know, in one read: of the people ``posts`` name (authors and

@@ -20,14 +20,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.posts import PIPELINE, NewPost, write_posts
+from storage.posts import NewPost, write_posts
 
 log = logging.getLogger(__name__)
 
@@ -126,11 +123,7 @@ class PostWriter:
         # fails on it, and replaced at its next use: the retry in _write gets a new one.
         if self.conn is None:
             self.conn = self.engine.connect()
-            if self.conn.dialect.name == "postgresql":
-                event.listen(self.conn, "after_cursor_execute", _sync_for_rows)
-        # The pipeline ends (and any error in it is raised) before the COMMIT or ROLLBACK:
-        # a rollback inside a pipeline that failed leaves the transaction aborted.
-        with self.conn.begin(), _pipeline(self.conn):
+        with self.conn.begin():
             write_posts(connection=self.conn, posts=[slot.post for slot in batch])
 
     def close(self, timeout: float = 10.0) -> None:
@@ -143,41 +136,3 @@ class PostWriter:
             if not self.writing and self.conn is not None:
                 self.conn.close()
                 self.conn = None
-
-
-@contextmanager
-def _pipeline(conn: Connection) -> Iterator[None]:
-    """On PostgreSQL, the batch's statements through a psycopg pipeline: those whose rows are
-    not needed go along with the next one that returns rows, or with the pipeline's end,
-    instead of each waiting for its answer. A batch then waits for the database five times
-    (BEGIN, which psycopg syncs on its own; the read of what the rules need; the posts
-    inserted; the tags, mentions and the rest; the COMMIT) instead of six. The statements are
-    the same as on SQLite, but for RETURNING (see :func:`storage.posts._insert_many`)."""
-    if conn.dialect.name != "postgresql":
-        yield
-        return
-    driver: Any = conn.connection.driver_connection
-    with driver.pipeline() as pipeline:
-        conn.info[PIPELINE] = pipeline
-        try:
-            yield
-        finally:
-            conn.info.pop(PIPELINE, None)
-
-
-def _sync_for_rows(
-    conn: Connection, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
-) -> None:
-    """In a pipeline, wait for the answer of a statement that returns rows before SQLAlchemy
-    looks for them (an INSERT, UPDATE or DELETE without RETURNING goes on unanswered)."""
-    pipeline = conn.info.get(PIPELINE)
-    if pipeline is None:
-        return
-    compiled = context.compiled
-    if (
-        compiled is not None
-        and (context.isinsert or context.isupdate or context.isdelete)
-        and not compiled.effective_returning
-    ):
-        return
-    pipeline.sync()
