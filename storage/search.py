@@ -496,3 +496,72 @@ def _most_common(session: Session, stems: set[str]) -> dict[str, int]:
         for lexeme, share in zip(lexemes, shares, strict=False)
         if lexeme in stems
     }
+
+
+# term_writers: the newest posts matching each term that are read (as MATCH_LIMIT for a
+# question): a term distinctive for someone is rare, so this is all of them in practice.
+TERM_WRITER_POSTS = 1000
+
+
+def _term_posts(session: Session, word: str) -> Subquery:
+    """(post_id) of the newest TERM_WRITER_POSTS posts (any team) holding ``word`` in any form
+    with one of its stems: the index alone, no relevance computed."""
+    query = fulltext.parse_query(word)[:1]
+    if session.get_bind().dialect.name == "sqlite":
+        fts = table(fulltext.TABLE, column("rowid", Integer))
+        name: ColumnElement[Any] = literal_column(fulltext.TABLE)
+        expression = fulltext.fts5_query(query, every_word=True)
+        stmt = (
+            select(fts.c.rowid.label("post_id"))
+            .where(name.op("MATCH")(bindparam(None, expression, type_=String)))
+            .order_by(fts.c.rowid.desc())
+        )
+    else:
+        pg = table(fulltext.TABLE, column("post_id", BigInteger), column("terms"))
+        tsquery = func.kring_search_word(bindparam(None, query[0].word, type_=Text))
+        stmt = (
+            select(pg.c.post_id.label("post_id"))
+            .where(pg.c.terms.op("@@")(tsquery))
+            .order_by(pg.c.post_id.desc())
+        )
+    return stmt.limit(TERM_WRITER_POSTS).subquery()
+
+
+def term_writers(
+    *,
+    session: Session,
+    team_id: str,
+    terms: Sequence[str],
+    now: datetime,
+    days: int = 90,
+    min_posts: int = 2,
+) -> dict[str, dict[str, int]]:
+    """Who writes about ``terms`` (words as :func:`distinctive_terms` shows them): for each
+    author of at least ``min_posts`` posts of the last ``days`` days holding a term (in any form
+    with the same stem), their number of such posts per term, ``{user: {term: posts}}``.
+
+    Since the terms are rare in the workspace, a term someone wrote that often is distinctive
+    for them as well, by the measure of :func:`distinctive_terms`. One statement for all terms;
+    each term reads its newest TERM_WRITER_POSTS matching posts at most. Hidden people are not
+    left out here: the caller filters the people it shows.
+    """
+    words = [word for word in dict.fromkeys(terms) if fulltext.parse_query(word)]
+    if not words:
+        return {}
+    since = now - timedelta(days=days)
+    parts = []
+    for word in words:
+        matching = _term_posts(session, word)
+        parts.append(
+            select(literal(word, type_=String).label("term"), Post.user_id, func.count())
+            .select_from(matching)
+            .join(Post, Post.id == matching.c.post_id)
+            .where(Post.team_id == team_id, Post.posted_at >= since, Post.posted_at <= now)
+            .group_by(Post.user_id)
+            .having(func.count() >= min_posts)
+        )
+    statement = parts[0] if len(parts) == 1 else union_all(*parts)
+    out: dict[str, dict[str, int]] = {}
+    for term, user_id, posts in session.execute(statement):
+        out.setdefault(str(user_id), {})[str(term)] = int(posts)
+    return out

@@ -301,7 +301,7 @@ def click_more(kring: Running, answer: dict[str, Any], *, ephemeral: bool = True
     """Click the More button of ``answer`` as Ann, as Slack sends it: a signed block_actions
     payload with the button's block id and value."""
     [block] = [b for b in answer["blocks"] if b.get("accessory", {}).get("action_id") == MORE]
-    container = {"type": "message", "channel_id": "C0DESIGN", "message_ts": "1.0"}
+    container: dict[str, Any] = {"type": "message", "channel_id": "C0DESIGN", "message_ts": "1.0"}
     if ephemeral:
         container["is_ephemeral"] = True
     payload = {
@@ -594,6 +594,52 @@ def test_suggest_gives_reasons_and_follow_buttons(
     ]
     assert all(b["block_id"].startswith("kring:suggest::") for b in body["blocks"][1:])
     check_limits(body)
+
+
+@pytest.fixture
+def same_interests(kring: Running) -> None:
+    """Ann and Bob write about kubernetes migrations, Dan about lunch; no hashtag anywhere,
+    nobody follows anyone."""
+    for n in range(3):
+        say(kring, ANN, f"Kubernetes migrations, step {n} of the plan", days_ago=1 + n)
+        say(kring, DAN, f"Lunch is at noon, day {n}", days_ago=1 + n)
+    say(kring, BOB, "The kubernetes migration of billing is done", days_ago=2)
+    say(kring, BOB, "Two more migrations on the kubernetes cluster", days_ago=5)
+    say(kring, CAT, "Is kubernetes down?", days_ago=1)
+
+
+def test_people_who_write_about_the_same_things_are_suggested_to_each_other(
+    kring: Running, same_interests: None
+) -> None:
+    body = ask(kring, "suggest")
+    reason = "_you both write about kubernetes, migrations · in another department_"
+    assert f"<@U0BOB> — Backend engineer\n{reason}" in body["text"]
+    # Cat wrote it once: not what she writes about. Dan writes about other things.
+    assert "<@U0CAT>" not in body["text"] and "<@U0DAN>" not in body["text"]
+    assert buttons(body) == [("kring_follow", "person:U0BOB")]
+    check_limits(body)
+    # Each sees the terms in their own words: Bob wrote "migration" as often as "migrations".
+    back = ask(kring, "suggest", user=BOB)
+    assert "<@U0ANN> — Designer\n_you both write about kubernetes, migration ·" in back["text"]
+
+
+def test_shared_terms_show_on_the_home_tab_and_in_dutch(
+    kring: Running, same_interests: None
+) -> None:
+    assert kring.slack.post_event(event("app_home_opened", user=ANN)).status == 200
+    kring.standin.wait_for("views.publish")
+    view = kring.standin.home_view(ANN)
+    assert view is not None
+    sections = [b["text"]["text"] for b in view["blocks"] if b["type"] == "section"]
+    assert any(
+        "<@U0BOB>" in text and "you both write about kubernetes, migrations" in text
+        for text in sections
+    )
+    kring.standin.add_user(BOB, "bob", real_name="Bob", title="Backend engineer", locale="nl-NL")
+    assert (
+        "jullie schrijven allebei over kubernetes, migration"
+        in (ask(kring, "suggest", user=BOB)["text"])
+    )
 
 
 def test_suggest_with_nothing_followed_explains_how_to_start(kring: Running) -> None:
