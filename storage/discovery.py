@@ -25,7 +25,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from storage.db import chunked
 from storage.models import Follow, Mute, Person, Post, PostTag, TagDay
 from storage.references import top_quoters
-from storage.search import distinctive_terms, term_writers
+from storage.search import TERM_COUNT_LIMIT, distinctive_terms, term_writers
 
 EXPERT_HALF_LIFE_DAYS = 90.0
 # `suggest`: the newest posts of each followed tag that count towards "posts about #tag".
@@ -41,7 +41,8 @@ SUGGEST_SOURCE_TAGS = 10
 SUGGEST_SOURCE_PEOPLE = 50
 # "You both write about …": the asker's most distinctive terms over this many days (as a
 # profile's "writes about") that others' posts are searched for, and the fewest posts with a
-# term that make it someone's (as for distinctive_terms).
+# term that make it someone's (as for distinctive_terms). A term in TERM_COUNT_LIMIT posts or
+# more is not rare, whatever the workspace's size, and would cost a pass over many posts.
 SUGGEST_TERMS = 8
 SUGGEST_TERM_DAYS = 90
 SUGGEST_TERM_MIN_POSTS = 2
@@ -416,7 +417,7 @@ def suggest(
     writers = term_writers(
         session=session,
         team_id=team_id,
-        terms=[term.word for term in my_terms],
+        terms=[term.word for term in my_terms if term.workspace_posts < TERM_COUNT_LIMIT],
         now=now,
         days=SUGGEST_TERM_DAYS,
         min_posts=SUGGEST_TERM_MIN_POSTS,

@@ -500,7 +500,7 @@ def _most_common(session: Session, stems: set[str]) -> dict[str, int]:
 
 # term_writers: the newest posts matching each term that are read (as MATCH_LIMIT for a
 # question): a term distinctive for someone is rare, so this is all of them in practice.
-TERM_WRITER_POSTS = 1000
+TERM_WRITER_POSTS = TERM_COUNT_LIMIT
 
 
 def _term_posts(session: Session, word: str) -> Subquery:

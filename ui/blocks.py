@@ -39,7 +39,6 @@ MAX_BLOCKS = 50  # in a message; a Home view may have 100
 MAX_SECTION_TEXT = 3000
 MAX_BUTTON_TEXT = 75
 MAX_BUTTON_VALUE = 2000
-MAX_BLOCK_ID = 255
 BLOCK_ID_PREFIX = "kring"
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage import discovery
 from storage.discovery import department_of, experts, follower_ids, profile, suggest, trending
 from storage.follows import Target, follow
 from storage.people import Profile, upsert_profile
@@ -341,3 +343,21 @@ def test_shared_terms_add_to_tags_and_follows(sessions: sessionmaker[Session]) -
         ("UBOTH", "release", ("terraform",)),
         ("UTAG", "release", ()),
     ]
+
+
+def test_terms_common_in_the_workspace_are_no_shared_interest(
+    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As if "standup" were in more posts than a rare term can be.
+    monkeypatch.setattr(discovery, "TERM_COUNT_LIMIT", 5)
+    with sessions.begin() as s:
+        for uid in ("UME", "UA", "UB"):
+            person(s, uid)
+        for n in range(2):
+            write(s, "UME", f"standup notes and grafana dashboards {n}", days_ago=1 + n)
+            write(s, "UA", f"standup {n}", days_ago=1 + n)
+            write(s, "UB", f"grafana alerts {n}", days_ago=1 + n)
+        write(s, "UA", "standup moved", days_ago=3)
+    with sessions.begin() as s:
+        found = suggest(session=s, team_id="T1", user_id="UME", now=NOW)
+    assert [(x.user_id, x.terms) for x in found] == [("UB", ("grafana",))]
