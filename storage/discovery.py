@@ -412,12 +412,13 @@ def suggest(
         now=now,
         days=SUGGEST_TERM_DAYS,
         limit=SUGGEST_TERMS,
+        below=TERM_COUNT_LIMIT,
     )
     # {user: {term: their posts with it}}, for every term at once.
     writers = term_writers(
         session=session,
         team_id=team_id,
-        terms=[term.word for term in my_terms if term.workspace_posts < TERM_COUNT_LIMIT],
+        terms=[term.word for term in my_terms],
         now=now,
         days=SUGGEST_TERM_DAYS,
         min_posts=SUGGEST_TERM_MIN_POSTS,

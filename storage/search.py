@@ -333,9 +333,14 @@ def distinctive_terms(
     now: datetime,
     days: int = 90,
     limit: int = 5,
+    below: int | None = None,
 ) -> list[Term]:
     """What a person writes about: terms frequent in their posts of the last ``days`` days and
     rare in the workspace, best first.
+
+    With ``below``, only terms in fewer than ``below`` posts count, each stem counted no
+    further (:func:`_capped_posts`): the work is then bounded on any workspace, where the
+    exact counts of common words cost a pass over a large part of SQLite's index.
 
     Words with the same Dutch or English stem are one term (``vergadering`` and
     ``vergaderingen``), shown as the form the person used most. A term needs at least two of
@@ -365,10 +370,23 @@ def distinctive_terms(
     if not candidates:
         return []
     stems = sorted({stem for term in candidates for stem in terms.stems[term]})
-    counts = _workspace_posts(session, stems)
+    if below is None:
+        counts = _workspace_posts(session, stems)
+    else:
+        counts = _capped_posts(session, stems, below)
+        candidates = [
+            term
+            for term in candidates
+            if all(counts.get(stem, 0) < below for stem in terms.stems[term])
+        ]
     # The span of post ids: how many posts there are, near enough (deleted ones count), read
-    # from the primary key's two ends instead of counting a million rows.
-    low, high = session.execute(select(func.min(Post.id), func.max(Post.id))).one()
+    # from the primary key's two ends instead of counting a million rows. Two subqueries:
+    # SQLite reads an end of the index only for a lone min() or max(), else every row.
+    low, high = session.execute(
+        select(
+            select(func.min(Post.id)).scalar_subquery(), select(func.max(Post.id)).scalar_subquery()
+        )
+    ).one()
     total = (high - low + 1) if low is not None and high is not None else 0
     scored = []
     for term in candidates:
@@ -452,15 +470,33 @@ def _workspace_posts(session: Session, stems: Sequence[str]) -> dict[str, int]:
         }
     counts = _most_common(session, set(stems))
     rest = [stem for stem in stems if stem not in counts]
-    fts = table(fulltext.TABLE, column("terms"))
+    return counts | _capped_posts(session, rest, TERM_COUNT_LIMIT)
+
+
+def _capped_posts(session: Session, stems: Sequence[str], cap: int) -> dict[str, int]:
+    """How many posts (of every workspace) hold each stem, counted up to ``cap`` (a stem in
+    more posts reads as ``cap``): at most ``cap`` index entries read per stem."""
+    if not stems:
+        return {}
+    sqlite = session.get_bind().dialect.name == "sqlite"
     parts = []
-    for i, stem in enumerate(rest):
-        # A quoted tsquery literal is exactly one lexeme, whatever characters it holds.
-        lexeme = cast(func.quote_literal(bindparam(f"stem_{i}", stem, type_=Text)), TSQUERY)
+    for i, stem in enumerate(stems):
+        match: ColumnElement[bool]
+        if sqlite:
+            # An FTS5 string (see fulltext.fts5_query) is exactly this one term.
+            quoted = '"' + stem.replace('"', '""') + '"'
+            match = literal_column(fulltext.TABLE).op("MATCH")(
+                bindparam(f"stem_{i}", quoted, type_=String)
+            )
+        else:
+            # A quoted tsquery literal is exactly one lexeme, whatever characters it holds.
+            lexeme = cast(func.quote_literal(bindparam(f"stem_{i}", stem, type_=Text)), TSQUERY)
+            match = column("terms").op("@@")(lexeme)
         capped = (
             select(literal(1).label("hit"))
-            .where(fts.c.terms.op("@@")(lexeme))
-            .limit(TERM_COUNT_LIMIT)
+            .select_from(table(fulltext.TABLE))
+            .where(match)
+            .limit(cap)
             .subquery()
         )
         parts.append(
@@ -469,11 +505,8 @@ def _workspace_posts(session: Session, stems: Sequence[str]) -> dict[str, int]:
                 select(func.count()).select_from(capped).scalar_subquery().label("posts"),
             )
         )
-    if parts:
-        statement = parts[0] if len(parts) == 1 else union_all(*parts)
-        for stem, n in session.execute(statement):
-            counts[str(stem)] = int(n or 0)
-    return counts
+    statement = parts[0] if len(parts) == 1 else union_all(*parts)
+    return {str(stem): int(n or 0) for stem, n in session.execute(statement)}
 
 
 def _most_common(session: Session, stems: set[str]) -> dict[str, int]:

@@ -143,6 +143,12 @@ def test_distinctive_terms_are_frequent_for_the_person_and_rare_elsewhere(
     # Everyone writes "team": it is not what sets this person apart.
     assert [t.word for t in terms] == ["modules", "terraform", "vergadering"]
     assert [(t.posts, t.workspace_posts) for t in terms] == [(3, 3), (3, 4), (2, 2)]
+    with sessions.begin() as s:
+        rare = distinctive_terms(session=s, team_id=TEAM, user_id="UTERRA", now=NOW, below=4)
+    # Only terms in fewer than 4 posts, scored as before.
+    assert [(t.word, t.score) for t in rare] == [
+        (t.word, t.score) for t in terms if t.word != "terraform"
+    ]
 
 
 def test_distinctive_terms_look_back_only_so_many_days(sessions: Sessions) -> None:
