@@ -27,6 +27,7 @@ from storage.search import (
     distinctive_terms,
     experts_by_words,
     search_posts,
+    term_writers,
 )
 from tests.fixtures import search_corpus as corpus
 from tests.fixtures.search_corpus import NOW, TEAM
@@ -142,6 +143,12 @@ def test_distinctive_terms_are_frequent_for_the_person_and_rare_elsewhere(
     # Everyone writes "team": it is not what sets this person apart.
     assert [t.word for t in terms] == ["modules", "terraform", "vergadering"]
     assert [(t.posts, t.workspace_posts) for t in terms] == [(3, 3), (3, 4), (2, 2)]
+    with sessions.begin() as s:
+        rare = distinctive_terms(session=s, team_id=TEAM, user_id="UTERRA", now=NOW, below=4)
+    # Only terms in fewer than 4 posts, scored as before.
+    assert [(t.word, t.score) for t in rare] == [
+        (t.word, t.score) for t in terms if t.word != "terraform"
+    ]
 
 
 def test_workspace_counts_past_the_exact_limit_are_estimated_closely(
@@ -183,6 +190,42 @@ def test_hidden_people_have_no_distinctive_terms(
     with sessions.begin() as s:
         assert distinctive_terms(session=s, team_id=TEAM, user_id="UHIDDEN", now=NOW) == []
         assert distinctive_terms(session=s, team_id=TEAM, user_id="UANNA", now=NOW) != []
+
+
+def test_term_writers_count_each_terms_posts_of_those_who_write_it_often(
+    sessions: Sessions,
+) -> None:
+    with sessions.begin() as s:
+        for i, (user, words, days, team) in enumerate(
+            [
+                ("UA", "terraform modules", 1, TEAM),
+                ("UA", "Terraform-modules again", 2, TEAM),
+                ("UA", "terraform", 3, TEAM),
+                # Another form of the same word counts for it.
+                ("UB", "vergaderingen over terraform", 1, TEAM),
+                ("UB", "de vergadering", 2, TEAM),
+                ("UB", "terraform", 120, TEAM),  # too long ago
+                ("UC", "terraform once", 1, TEAM),
+                ("UD", "terraform terraform", 1, "T2"),
+                ("UD", "terraform", 2, "T2"),
+            ]
+        ):
+            stamp = f"{(NOW - timedelta(days=days)).timestamp():.0f}.{i:06d}"
+            record_post(session=s, post=NewPost(team, "C1", stamp, user, words))
+    with sessions.begin() as s:
+        writers = term_writers(
+            session=s,
+            team_id=TEAM,
+            terms=["terraform", "modules", "vergadering", "the", "", "terraform"],
+            now=NOW,
+        )
+        assert term_writers(session=s, team_id=TEAM, terms=["the", "..."], now=NOW) == {}
+        once = term_writers(session=s, team_id=TEAM, terms=["terraform"], now=NOW, min_posts=1)
+    assert writers == {
+        "UA": {"terraform": 3, "modules": 2},
+        "UB": {"vergadering": 2},
+    }
+    assert set(once) == {"UA", "UB", "UC"}
 
 
 # -- the index follows every change to posts ---------------------------------------------------
