@@ -378,175 +378,86 @@ def _structure(rnd: random.Random, s: Shape) -> Structure:
     return Structure(micros, channel, parent, replies, broadcast)
 
 
+PEOPLE_COLUMNS = [
+    "team_id",
+    "user_id",
+    "name",
+    "real_name",
+    "display_name",
+    "title",
+    "tz",
+    "tz_offset",
+    "locale",
+    "is_bot",
+    "deleted",
+    "is_admin",
+    "is_owner",
+    "fetched_at",
+]
+
+
+@dataclass
+class World:
+    """What every kind of generated row draws from: one random stream, people, tags, channels.
+
+    The rows are drawn from ``rnd`` in a fixed order (people, settings, follows, structure,
+    posts), so the same seed always gives the same workspace.
+    """
+
+    rnd: random.Random
+    s: Shape
+    loader: Loader
+    people: list[str]
+    activity: list[float]  # each person's weight as an author
+    author_cum: list[float]
+    tags: list[str]
+    tag_weight: list[float]
+    tag_cum: list[float]
+    channels: list[str]
+    texts: list[str]
+
+    @classmethod
+    def make(cls, rnd: random.Random, s: Shape, loader: Loader) -> World:
+        people = [user_id(i) for i in range(s.people)]
+        # Activity rank r gets weight 1/(r+1)^a; who holds which rank is shuffled.
+        ranks = list(range(s.people))
+        rnd.shuffle(ranks)  # ranks[person] = activity rank
+        activity = [1 / (ranks[p] + 1) ** s.author_zipf for p in range(s.people)]
+        tag_weight = [1 / (k + 1) ** s.tag_zipf for k in range(s.tags)]
+        return cls(
+            rnd=rnd,
+            s=s,
+            loader=loader,
+            people=people,
+            activity=activity,
+            author_cum=_cumulative(activity),
+            tags=_tag_names(s.tags),
+            tag_weight=tag_weight,
+            tag_cum=_cumulative(tag_weight),
+            channels=[f"C{k:08d}" for k in range(s.channels)],
+            texts=[
+                " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(8, 45))).capitalize() + "."
+                for _ in range(4096)
+            ],
+        )
+
+
 def generate(engine: Engine, s: Shape) -> dict[str, int]:
     """Fill a freshly migrated database with the synthetic workspace; returns row counts."""
-    rnd = random.Random(SEED)
-    team = TEAM_ID
-    people = [user_id(i) for i in range(s.people)]
-    # Activity rank r gets weight 1/(r+1)^a; who holds which rank is shuffled.
-    ranks = list(range(s.people))
-    rnd.shuffle(ranks)  # ranks[person] = activity rank
-    activity = [1 / (ranks[p] + 1) ** s.author_zipf for p in range(s.people)]
-    author_cum = _cumulative(activity)
-    tags = _tag_names(s.tags)
-    tag_weight = [1 / (k + 1) ** s.tag_zipf for k in range(s.tags)]
-    tag_cum = _cumulative(tag_weight)
-    channels = [f"C{k:08d}" for k in range(s.channels)]
-    texts = [
-        " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(8, 45))).capitalize() + "."
-        for _ in range(4096)
-    ]
     loader = Loader(engine)
+    w = World.make(random.Random(SEED), s, loader)
     indexes = loader.drop_indexes()
     counts: dict[str, int] = {}
-
-    no = loader.flag(False)
-
-    def person_rows() -> Iterator[Row]:
-        zone_cum = _cumulative(z[1] for z in ZONES)
-        for p, uid in enumerate(people):
-            tz, _, offset = ZONES[min(_pick(rnd, zone_cum), len(ZONES) - 1)]
-            first, last = rnd.choice(FIRST), rnd.choice(LAST)
-            yield (
-                team,
-                uid,
-                f"{first.lower()}.{last.lower().replace(' ', '')}{p}",
-                f"{first} {last}",
-                "" if rnd.random() < 0.3 else f"{first} {last[0]}.",
-                "",
-                tz,
-                offset,
-                "nl-NL" if rnd.random() < 0.3 else "en-US",
-                no,
-                loader.flag(rnd.random() < s.deleted_share),
-                no,
-                no,
-                loader.when(NOW - timedelta(days=rnd.randint(0, 20))),
-            )
-
-    counts["people"] = loader.load(
-        "people",
-        [
-            "team_id",
-            "user_id",
-            "name",
-            "real_name",
-            "display_name",
-            "title",
-            "tz",
-            "tz_offset",
-            "locale",
-            "is_bot",
-            "deleted",
-            "is_admin",
-            "is_owner",
-            "fetched_at",
-        ],
-        person_rows(),
-    )
-
-    def settings_rows() -> Iterator[Row]:
-        for uid in people:
-            if rnd.random() < s.settings_share:
-                frequency = "weekdays" if rnd.random() < 0.3 else "daily"
-                minute = rnd.randrange(7 * 60, 10 * 60 + 1, 15)
-                yield (team, uid, minute, frequency, 0, loader.when(NOW - timedelta(days=3)))
-
+    counts["people"] = loader.load("people", PEOPLE_COLUMNS, _person_rows(w))
     counts["digest_settings"] = loader.load(
         "digest_settings",
         ["team_id", "user_id", "minute_of_day", "frequency", "weekday", "updated_at"],
-        settings_rows(),
+        _new_settings_rows(w),
     )
-
-    follow_cum = _cumulative(a**s.person_follow_bias for a in activity)
-    tag_follow_cum = _cumulative(w**s.tag_follow_bias for w in tag_weight)
-
-    def follow_rows() -> Iterator[Row]:
-        for p, uid in enumerate(people):
-            targets = [
-                ("person", people[t]) for t in _distinct(rnd, follow_cum, s.follows_people, p)
-            ] + [("tag", tags[t]) for t in _distinct(rnd, tag_follow_cum, s.follows_tags)]
-            for kind, target in targets:
-                if rnd.random() < s.recent_follow_share:
-                    ago = rnd.randrange(86_400)
-                else:
-                    ago = round(rnd.uniform(DAYS + 1, 400) * 86_400)
-                yield (team, uid, kind, target, loader.when(NOW_MICROS - ago * 1_000_000))
-
     counts["follows"] = loader.load(
-        "follows", ["team_id", "follower_id", "kind", "target", "created_at"], follow_rows()
+        "follows", ["team_id", "follower_id", "kind", "target", "created_at"], _follow_rows(w)
     )
-
-    st = _structure(rnd, s)
-    post_tags: list[Row] = []
-    reactions: list[Row] = []
-    geo = 0.45
-
-    def post_rows() -> Iterator[Row]:
-        for i in range(s.posts):
-            pid = i + 1
-            author = people[_pick(rnd, author_cum)]
-            micros = st.micros[i]
-            posted = loader.when(micros)
-            words = texts[rnd.randrange(len(texts))]
-            links = files = "[]"
-            if rnd.random() < 0.10:
-                url = f"https://example.com/docs/{rnd.randrange(100_000)}"
-                links = json.dumps([url])
-                words += f" <{url}>"
-            if rnd.random() < 0.02:
-                files = json.dumps([f"report-{rnd.randrange(1000)}.pdf"])
-            if rnd.random() < s.tagged_share:
-                n = 2 if rnd.random() < s.two_tags_share else 1
-                for t in _distinct(rnd, tag_cum, n):
-                    words += f" #{tags[t]}"
-                    post_tags.append((pid, tags[t], team, posted))
-            reaction_count = reactor_count = 0
-            if rnd.random() < s.reacted_share:
-                reactor_count = 1
-                while rnd.random() > geo and reactor_count < 60:
-                    reactor_count += 1
-                for r in rnd.sample(range(s.people), reactor_count):
-                    names = rnd.sample(EMOJI, 2 if rnd.random() < 0.2 else 1)
-                    for name in names:
-                        reactions.append((pid, people[r], name, team))
-                    reaction_count += len(names)
-            p = st.parent[i]
-            yield (
-                pid,
-                team,
-                channels[st.channel[i]],
-                _ts(micros),
-                author,
-                words,
-                None if p < 0 else _ts(st.micros[p]),
-                loader.flag(bool(st.broadcast[i])),
-                links,
-                files,
-                posted,
-                None,
-                reaction_count,
-                reactor_count,
-                st.replies[i],
-                0,  # reference_count: the generator shares no messages
-            )
-
-    from storage.models import Post
-
-    post_columns = [c.name for c in Post.__table__.columns]  # the rows below, in this order
-    counts["posts"] = 0
-    counts["post_tags"] = 0
-    counts["reactions"] = 0
-    for chunk in _chunks(post_rows(), 50_000):
-        counts["posts"] += loader.load("posts", post_columns, chunk)
-        counts["post_tags"] += loader.load(
-            "post_tags", ["post_id", "tag", "team_id", "posted_at"], post_tags
-        )
-        counts["reactions"] += loader.load(
-            "reactions", ["post_id", "user_id", "name", "team_id"], reactions
-        )
-        post_tags.clear()
-        reactions.clear()
+    counts.update(_load_posts(w, _structure(w.rnd, s)))
     loader.commit(indexes)
     if engine.dialect.name == "postgresql":
         with engine.connect() as conn:
@@ -557,6 +468,131 @@ def generate(engine: Engine, s: Shape) -> dict[str, int]:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE"))
     return counts
+
+
+def _person_rows(w: World) -> Iterator[Row]:
+    rnd, loader, no = w.rnd, w.loader, w.loader.flag(False)
+    zone_cum = _cumulative(z[1] for z in ZONES)
+    for p, uid in enumerate(w.people):
+        tz, _, offset = ZONES[min(_pick(rnd, zone_cum), len(ZONES) - 1)]
+        first, last = rnd.choice(FIRST), rnd.choice(LAST)
+        yield (
+            TEAM_ID,
+            uid,
+            f"{first.lower()}.{last.lower().replace(' ', '')}{p}",
+            f"{first} {last}",
+            "" if rnd.random() < 0.3 else f"{first} {last[0]}.",
+            "",
+            tz,
+            offset,
+            "nl-NL" if rnd.random() < 0.3 else "en-US",
+            no,
+            loader.flag(rnd.random() < w.s.deleted_share),
+            no,
+            no,
+            loader.when(NOW - timedelta(days=rnd.randint(0, 20))),
+        )
+
+
+def _new_settings_rows(w: World) -> Iterator[Row]:
+    rnd = w.rnd
+    for uid in w.people:
+        if rnd.random() < w.s.settings_share:
+            frequency = "weekdays" if rnd.random() < 0.3 else "daily"
+            minute = rnd.randrange(7 * 60, 10 * 60 + 1, 15)
+            yield (TEAM_ID, uid, minute, frequency, 0, w.loader.when(NOW - timedelta(days=3)))
+
+
+def _follow_rows(w: World) -> Iterator[Row]:
+    rnd, s = w.rnd, w.s
+    follow_cum = _cumulative(a**s.person_follow_bias for a in w.activity)
+    tag_follow_cum = _cumulative(t**s.tag_follow_bias for t in w.tag_weight)
+    for p, uid in enumerate(w.people):
+        targets = [
+            ("person", w.people[t]) for t in _distinct(rnd, follow_cum, s.follows_people, p)
+        ] + [("tag", w.tags[t]) for t in _distinct(rnd, tag_follow_cum, s.follows_tags)]
+        for kind, target in targets:
+            if rnd.random() < s.recent_follow_share:
+                ago = rnd.randrange(86_400)
+            else:
+                ago = round(rnd.uniform(DAYS + 1, 400) * 86_400)
+            yield (TEAM_ID, uid, kind, target, w.loader.when(NOW_MICROS - ago * 1_000_000))
+
+
+def _load_posts(w: World, st: Structure) -> dict[str, int]:
+    """Load the posts, their tags and their reactions, 50,000 posts at a time."""
+    from storage.models import Post
+
+    post_columns = [c.name for c in Post.__table__.columns]  # the rows below, in this order
+    post_tags: list[Row] = []
+    reactions: list[Row] = []
+    counts = {"posts": 0, "post_tags": 0, "reactions": 0}
+    for chunk in _chunks(_post_rows(w, st, post_tags, reactions), 50_000):
+        counts["posts"] += w.loader.load("posts", post_columns, chunk)
+        counts["post_tags"] += w.loader.load(
+            "post_tags", ["post_id", "tag", "team_id", "posted_at"], post_tags
+        )
+        counts["reactions"] += w.loader.load(
+            "reactions", ["post_id", "user_id", "name", "team_id"], reactions
+        )
+        post_tags.clear()
+        reactions.clear()
+    return counts
+
+
+def _post_rows(
+    w: World, st: Structure, post_tags: list[Row], reactions: list[Row]
+) -> Iterator[Row]:
+    """Post rows; each post's tag and reaction rows are appended to ``post_tags``, ``reactions``."""
+    rnd, s, loader, people = w.rnd, w.s, w.loader, w.people
+    geo = 0.45
+    for i in range(s.posts):
+        pid = i + 1
+        author = people[_pick(rnd, w.author_cum)]
+        micros = st.micros[i]
+        posted = loader.when(micros)
+        words = w.texts[rnd.randrange(len(w.texts))]
+        links = files = "[]"
+        if rnd.random() < 0.10:
+            url = f"https://example.com/docs/{rnd.randrange(100_000)}"
+            links = json.dumps([url])
+            words += f" <{url}>"
+        if rnd.random() < 0.02:
+            files = json.dumps([f"report-{rnd.randrange(1000)}.pdf"])
+        if rnd.random() < s.tagged_share:
+            n = 2 if rnd.random() < s.two_tags_share else 1
+            for t in _distinct(rnd, w.tag_cum, n):
+                words += f" #{w.tags[t]}"
+                post_tags.append((pid, w.tags[t], TEAM_ID, posted))
+        reaction_count = reactor_count = 0
+        if rnd.random() < s.reacted_share:
+            reactor_count = 1
+            while rnd.random() > geo and reactor_count < 60:
+                reactor_count += 1
+            for r in rnd.sample(range(s.people), reactor_count):
+                names = rnd.sample(EMOJI, 2 if rnd.random() < 0.2 else 1)
+                for name in names:
+                    reactions.append((pid, people[r], name, TEAM_ID))
+                reaction_count += len(names)
+        p = st.parent[i]
+        yield (
+            pid,
+            TEAM_ID,
+            w.channels[st.channel[i]],
+            _ts(micros),
+            author,
+            words,
+            None if p < 0 else _ts(st.micros[p]),
+            loader.flag(bool(st.broadcast[i])),
+            links,
+            files,
+            posted,
+            None,
+            reaction_count,
+            reactor_count,
+            st.replies[i],
+            0,  # reference_count: nobody shared or linked a generated post
+        )
 
 
 # -- databases: cached SQLite file, fresh PostgreSQL schema ------------------------------------

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from digests.model import Digest, DigestItem
 from digests.rank import Ranked, rank, rank_follows
-from digests.select import groups
+from digests.select import groups, is_channel_key
 from storage.channels import cached_names
 from storage.digests import new_followers, shown_posts
 from storage.mutes import muted_people, posts_with_muted_tags
@@ -107,7 +107,8 @@ def build_digests(
                     reply_count=post.reply_count,
                     permalink=None,
                     via_person=pick.via_person,
-                    via_tags=pick.via_tags,
+                    # A followed channel shows as the post's own channel, not as a tag.
+                    via_tags=tuple(t for t in pick.via_tags if not is_channel_key(t)),
                     show_follow_button=not pick.via_person,
                     files=post.files,
                     reference_count=post.reference_count,
@@ -124,7 +125,7 @@ def build_digests(
             author_count=result.authors,
             more=result.more,
             new_followers=tuple(followers.get(req.user_id, ())),
-            busiest_tags=result.busiest_tags,
+            busiest_tags=tuple(b for b in result.busiest_tags if not is_channel_key(b[0])),
             since=req.since,
             weekly=req.weekly,
             names={k: names[k] for k in refs if k in names},

@@ -156,86 +156,19 @@ def run_pass(
     report = PassReport()
     with sessions.begin() as session:
         everyone = readers(session=session, team_ids=team_ids)
-        due, today = find_due(session=session, now=now, everyone=everyone)
-        report.due = len(due)
-        by_key = {(r.team_id, r.user_id): r for r, _ in due}
-        last = last_covered(session=session, keys=by_key)
-        wanted = [
-            (
-                r.team_id,
-                r.user_id,
-                day,
-                window_start(now, last.get((r.team_id, r.user_id)), r.settings.frequency),
-            )
-            for r, day in due
-        ]
-        claims = claim(session=session, wanted=wanted, now=now)
-        claims += reclaim_failed(session=session, local_dates=today, now=now)
+        claims = _claim_due(session=session, now=now, everyone=everyone, report=report)
     report.claimed = len(claims)
-    pacer = Pacer(per_second, stop=stop)
-    grouped: dict[str, list[Claim]] = defaultdict(list)
-    for c in claims:
-        grouped[c.team_id].append(c)
-    by_reader = {(r.team_id, r.user_id): r for r in everyone}
-    batches = [
-        (team_id, team_claims[start : start + BATCH])
-        for team_id, team_claims in grouped.items()
-        for start in range(0, len(team_claims), BATCH)
-    ]
-
-    def tally(outcomes: Sequence[Outcome]) -> None:
-        for o in outcomes:
-            if o.status == "sent":
-                report.sent += 1
-            elif o.status == "empty":
-                report.empty += 1
-            elif o.status == "released":
-                report.released += 1
-            elif o.status == "gave_up" and o.error in INACTIVE_ERRORS:
-                report.inactive += 1
-            else:
-                report.failed += 1
-                report.errors.append(f"{o.claim.user_id}: {o.error}")
-
-    # Pipelined: while one batch is being sent (rendering and Slack calls, on the pool), the
-    # next one is built (database work, in this thread). Only this thread touches the
-    # database, so SQLite's single writer never waits on itself.
-    with (
-        ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="digest") as pool,
-        ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-send") as sender,
-    ):
-        sending: Future[list[Outcome]] | None = None
-
-        def finish_sending() -> None:
-            nonlocal sending
-            if sending is not None:
-                outcomes, sending = sending.result(), None
-                _record(sessions, outcomes, now)
-                tally(outcomes)
-
-        try:
-            for team_id, batch in batches:
-                if pacer.stopping:
-                    prepared: _Prepared | list[Outcome] = [Outcome(c, "released") for c in batch]
-                else:
-                    prepared = _prepare_batch(
-                        sessions=sessions,
-                        client=client,
-                        team_id=team_id,
-                        claims=batch,
-                        readers=by_reader,
-                        now=now,
-                        pool=pool,
-                        kept=kept_since(now, retention_days),
-                    )
-                finish_sending()
-                if isinstance(prepared, _Prepared):
-                    sending = sender.submit(_send_batch, client, prepared, pacer, pool)
-                else:
-                    _record(sessions, prepared, now)
-                    tally(prepared)
-        finally:
-            finish_sending()
+    _deliver_batches(
+        sessions=sessions,
+        client=client,
+        now=now,
+        batches=_batches(claims),
+        readers={(r.team_id, r.user_id): r for r in everyone},
+        pacer=Pacer(per_second, stop=stop),
+        workers=workers,
+        report=report,
+        kept=kept_since(now, retention_days),
+    )
     if report.claimed:
         log.info(
             "digest pass: %d due, %d claimed, %d sent, %d empty, %d failed, %d inactive",
@@ -248,6 +181,110 @@ def run_pass(
         )
     DIGEST_PASS_SECONDS.observe(time.perf_counter() - started)
     return report
+
+
+def _claim_due(
+    *, session: Session, now: datetime, everyone: Sequence[Reader], report: PassReport
+) -> list[Claim]:
+    """Claim the digest of every reader who is due, and reclaim failed ones to retry."""
+    due, today = find_due(session=session, now=now, everyone=everyone)
+    report.due = len(due)
+    by_key = {(r.team_id, r.user_id): r for r, _ in due}
+    last = last_covered(session=session, keys=by_key)
+    wanted = [
+        (
+            r.team_id,
+            r.user_id,
+            day,
+            window_start(now, last.get((r.team_id, r.user_id)), r.settings.frequency),
+        )
+        for r, day in due
+    ]
+    claims = claim(session=session, wanted=wanted, now=now)
+    return claims + reclaim_failed(session=session, local_dates=today, now=now)
+
+
+def _batches(claims: Sequence[Claim]) -> list[tuple[str, list[Claim]]]:
+    """The claims per workspace, in batches of at most BATCH."""
+    grouped: dict[str, list[Claim]] = defaultdict(list)
+    for c in claims:
+        grouped[c.team_id].append(c)
+    return [
+        (team_id, team_claims[start : start + BATCH])
+        for team_id, team_claims in grouped.items()
+        for start in range(0, len(team_claims), BATCH)
+    ]
+
+
+def _tally(report: PassReport, outcomes: Sequence[Outcome]) -> None:
+    for o in outcomes:
+        if o.status == "sent":
+            report.sent += 1
+        elif o.status == "empty":
+            report.empty += 1
+        elif o.status == "released":
+            report.released += 1
+        elif o.status == "gave_up" and o.error in INACTIVE_ERRORS:
+            report.inactive += 1
+        else:
+            report.failed += 1
+            report.errors.append(f"{o.claim.user_id}: {o.error}")
+
+
+def _deliver_batches(
+    *,
+    sessions: sessionmaker[Session],
+    client: WebClient,
+    now: datetime,
+    batches: Sequence[tuple[str, list[Claim]]],
+    readers: dict[tuple[str, str], Reader],
+    pacer: Pacer,
+    workers: int,
+    report: PassReport,
+    kept: datetime | None = None,
+) -> None:
+    """Build, send and record the batches, counting the outcomes in ``report``.
+
+    Pipelined: while one batch is being sent (rendering and Slack calls, on the pool), the
+    next one is built (database work, in this thread). Only this thread touches the
+    database, so SQLite's single writer never waits on itself.
+    """
+    with (
+        ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="digest") as pool,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-send") as sender,
+    ):
+        sending: Future[list[Outcome]] | None = None
+
+        def finish_sending() -> None:
+            nonlocal sending
+            if sending is not None:
+                outcomes, sending = sending.result(), None
+                _record(sessions, outcomes, now)
+                _tally(report, outcomes)
+
+        try:
+            for team_id, batch in batches:
+                if pacer.stopping:
+                    prepared: _Prepared | list[Outcome] = [Outcome(c, "released") for c in batch]
+                else:
+                    prepared = _prepare_batch(
+                        sessions=sessions,
+                        client=client,
+                        team_id=team_id,
+                        claims=batch,
+                        readers=readers,
+                        now=now,
+                        pool=pool,
+                        kept=kept,
+                    )
+                finish_sending()
+                if isinstance(prepared, _Prepared):
+                    sending = sender.submit(_send_batch, client, prepared, pacer, pool)
+                else:
+                    _record(sessions, prepared, now)
+                    _tally(report, prepared)
+        finally:
+            finish_sending()
 
 
 def deliver_batch(

@@ -226,6 +226,22 @@ def rank_follows(
     """
     people = people if isinstance(people, (set, frozenset)) else frozenset(people)
     followed = frozenset(tags)
+    total, authors, counts = _counts(shared, reader, people, followed)
+    chosen = _merge(shared, reader, people, followed)
+    busiest = tuple(sorted(counts, key=lambda kv: (-kv[1], kv[0]))[:BUSIEST_TAGS])
+    return Ranked(
+        items=tuple(chosen),
+        total=total,
+        authors=authors,
+        more=total - len(chosen),
+        busiest_tags=busiest,
+    )
+
+
+def _counts(
+    shared: Shared, reader: str, people: Collection[str], followed: frozenset[str]
+) -> tuple[int, int, list[tuple[str, int]]]:
+    """A reader's candidate posts, their authors, and the candidates per followed tag."""
     own = shared.tagged_by.get(reader, frozenset())
     posts: set[int] = set()
     authors: set[str] = set()
@@ -245,12 +261,17 @@ def rank_follows(
                 counts.append((tag, count))
     posts -= own
     authors.discard(reader)
-    total = len(posts)
+    return len(posts), len(authors), counts
 
-    # The merge: heads holds (-bound, list number, position) for each list's next post.
+
+def _lists(
+    shared: Shared, people: Collection[str], followed: frozenset[str]
+) -> tuple[list[Sequence[tuple[Any, ...]]], list[float], list[str | None]]:
+    """The lists to merge, the most reach each list's posts can have, and whose posts they are
+    (None: a tag's)."""
     lists: list[Sequence[tuple[Any, ...]]] = []
     weights: list[float] = []
-    owners: list[str | None] = []  # whose posts a list holds (None: a tag's)
+    owners: list[str | None] = []
     for author in people:
         found_list = shared.by_author.get(author)
         if found_list:
@@ -264,6 +285,15 @@ def rank_follows(
             lists.append(tag_list)
             weights.append(reach(False, min(shared.tag_widest[tag], widest)))
             owners.append(None)
+    return lists, weights, owners
+
+
+def _merge(
+    shared: Shared, reader: str, people: Collection[str], followed: frozenset[str]
+) -> list[Pick]:
+    """The reader's picks, best first, merged from the lists of whom and what they follow."""
+    lists, weights, owners = _lists(shared, people, followed)
+    # heads holds (-bound, list number, position) for each list's next post.
     heads = [(lst[0][0] * w, i, 0) for i, (lst, w) in enumerate(zip(lists, weights, strict=True))]
     heapq.heapify(heads)
     best: list[tuple[float, int, str, bool, tuple[str, ...]]] = []  # exact, best first
@@ -301,11 +331,4 @@ def rank_follows(
         via_tags = tuple(sorted(t for t in shared.tags_of.get(pid, ()) if t in followed))
         weight = PERSON_WEIGHT if via_person else reach(False, len(via_tags))
         heapq.heappush(best, (item[0] * weight, pid, author, via_person, via_tags))
-    busiest = tuple(sorted(counts, key=lambda kv: (-kv[1], kv[0]))[:BUSIEST_TAGS])
-    return Ranked(
-        items=tuple(chosen),
-        total=total,
-        authors=len(authors),
-        more=total - len(chosen),
-        busiest_tags=busiest,
-    )
+    return chosen

@@ -25,7 +25,7 @@ from digests.rank import (
     Entry,
     Shared,
 )
-from storage.candidates import Scoring, readers_follows, scored_posts
+from storage.candidates import Scoring, readers_follows, scored_channel_posts, scored_posts
 from storage.db import chunked
 
 # Readers whose candidates are put together from one set of shared lists. The lists hold the
@@ -38,6 +38,18 @@ SCORING = Scoring(
     floor=RECENCY_FLOOR,
     half_life_hours=RECENCY_HALF_LIFE_HOURS,
 )
+
+
+def channel_key(channel_id: str) -> str:
+    """A followed channel's name among the tags of the shared lists: its posts are ranked
+    like a followed tag's. ``<`` is in no tag, so no tag is ever taken for a channel."""
+    return f"<#{channel_id}>"
+
+
+def is_channel_key(key: str) -> bool:
+    """Whether one of the shared lists' tags stands for a followed channel (see
+    :func:`channel_key`)."""
+    return key.startswith("<#")
 
 
 @dataclass(frozen=True)
@@ -58,7 +70,8 @@ def groups(
 ) -> Iterator[Group]:
     """The readers' candidates within their own [since, until) windows, a group at a time.
 
-    Posts by the people they follow plus posts carrying the tags they follow (never their own:
+    Posts by the people they follow plus posts carrying the tags they follow plus posts in the
+    channels they follow, as if each channel were a tag (:func:`channel_key`; never their own:
     see :func:`digests.rank.rank_follows` and :meth:`digests.rank.Shared.pool`). Readers with
     the same window share one group's lists; a group is at most READERS_PER_GROUP readers.
     """
@@ -96,21 +109,39 @@ def _group(
 ) -> Group:
     people: dict[str, set[str]] = defaultdict(set)
     tags: dict[str, list[str]] = defaultdict(list)
+    channels: set[str] = set()
     for reader, kind, target in readers_follows(session=session, team_id=team_id, readers=readers):
         if kind == "person":
             people[reader].add(target)
+        elif kind == "channel":
+            channels.add(target)
+            tags[reader].append(channel_key(target))
         else:
             tags[reader].append(target)
     author_rows, tag_rows = scored_posts(
         session=session,
         team_id=team_id,
         authors=sorted({p for ps in people.values() for p in ps}),
-        tags=sorted({t for ts in tags.values() for t in ts}),
+        tags=sorted({t for ts in tags.values() for t in ts if not is_channel_key(t)}),
         since=since,
         until=until,
         now=now,
         scoring=SCORING,
     )
+    if channels:
+        # A post tagged #design in the #design channel comes twice; the pool keeps it once.
+        tag_rows += [
+            (channel_key(channel), pid, author, part)
+            for channel, pid, author, part in scored_channel_posts(
+                session=session,
+                team_id=team_id,
+                channels=sorted(channels),
+                since=since,
+                until=until,
+                now=now,
+                scoring=SCORING,
+            )
+        ]
     follows = {
         reader: (frozenset(people.get(reader, ())), tuple(sorted(tags.get(reader, ()))))
         for reader in readers

@@ -20,7 +20,14 @@ from storage.digests import get_settings, save_settings
 from storage.follows import Target, follow, unfollow
 from storage.mutes import mute, unmute
 from storage.text import normalize_tag
-from ui.blocks import FOLLOW_ACTION, MUTE_ACTION, UNFOLLOW_ACTION, UNMUTE_ACTION
+from ui.blocks import (
+    FOLLOW_ACTION,
+    MAX_BUTTON_VALUE,
+    MUTE_ACTION,
+    PAGE_ACTION,
+    UNFOLLOW_ACTION,
+    UNMUTE_ACTION,
+)
 from ui.i18n import language_for, t
 
 log = logging.getLogger(__name__)
@@ -168,6 +175,37 @@ def handle_relation_button(
     _confirm(respond, sentence)
 
 
+def handle_page_button(
+    deps: Deps, *, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+) -> None:
+    """More clicked under an answer with pages: the page its value names, drawn by the view its
+    block id names.
+
+    An ephemeral answer is replaced by the page; an answer posted in a channel (asked by
+    mentioning Kring) is shared, so the clicker alone gets the page, as a message of its own.
+    """
+    team_id, user_id = _who(body)
+    lang = _lang(deps, client, team_id, user_id)
+    found = registry.view_of(str(action.get("block_id") or ""))
+    # The value comes back from Slack as Kring wrote it, but a forged one is no bigger.
+    value = str(action.get("value") or "")[:MAX_BUTTON_VALUE]
+    if found is None or not value:
+        _confirm(respond, t("error.internal", lang))
+        return
+    with deps.sessions.begin() as session:
+        call = Call(deps=deps, client=client, session=session, asker=Asker(team_id, user_id, lang))
+        page = registry.rerender(found[0], value, call)
+    if (body.get("container") or {}).get("is_ephemeral"):
+        respond(text=page.text, blocks=page.blocks, replace_original=True)
+    else:
+        respond(
+            text=page.text,
+            blocks=page.blocks,
+            response_type="ephemeral",
+            replace_original=False,
+        )
+
+
 def handle_digest_settings_button(
     deps: Deps, *, body: dict[str, Any], client: WebClient, respond: Respond
 ) -> None:
@@ -208,6 +246,13 @@ def register(app: App, deps: Deps) -> None:
 
     for action_id in DONE_KEYS:
         app.action(action_id)(_relation)
+
+    @app.action(PAGE_ACTION)
+    def _page(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ) -> None:
+        ack()
+        handle_page_button(deps, body=body, action=action, client=client, respond=respond)
 
     @app.action(SETTINGS_ACTION)
     def _settings(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:

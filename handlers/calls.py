@@ -12,7 +12,7 @@ from handlers.deps import Deps
 from storage.follows import Target
 from ui.blocks import Reply as Reply
 from ui.i18n import LANGUAGES, t, words
-from ui.mrkdwn import mention, tag
+from ui.mrkdwn import channel, mention, tag
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,10 @@ Subcommand = Callable[[Call], Reply]
 
 
 def show(target: Target) -> str:
-    """How a target reads in Slack: a live mention for people, #tag for tags."""
+    """How a target reads in Slack: a live mention for people, a channel link for channels,
+    #tag for tags."""
+    if target.kind == "channel":
+        return channel(target.value)
     return mention(target.value) if target.kind == "person" else tag(target.value)
 
 

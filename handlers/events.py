@@ -213,6 +213,15 @@ def handle_member_joined(
     if event.get("channel_type") == JOINED_PUBLIC:
         reopen(deps, body=body, channel_id=channel_id)
         if channel_id is not None:
+            # Its name, so that `/kring follow #name` finds the channel.
+            with deps.sessions.begin() as session:
+                lookups.channel_names(
+                    session=session,
+                    client=client,
+                    team_id=team_of(body),
+                    channel_ids=[channel_id],
+                    now=deps.clock(),
+                )
             deps.backfills.start(
                 sessions=deps.sessions,
                 client=client,

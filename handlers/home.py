@@ -343,7 +343,7 @@ def handle_unfollow(
     """Unfollow from the Home tab, then show the Home without it."""
     team_id, user_id = _who(body)
     kind, _, value = str(action.get("value") or "").partition(":")
-    if kind in ("person", "tag") and value:
+    if kind in ("person", "tag", "channel") and value:
         # Only the clicker's own follows can match, so an odd value simply changes nothing.
         with deps.sessions.begin() as session:
             unfollow(

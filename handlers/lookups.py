@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.departments import Departments
 from handlers.payloads import profile_from_user
-from storage.channels import cached_names, remember_channel
+from storage.channels import cached_names, is_closed, remember_channel
 from storage.models import Person
 from storage.people import get_people, upsert_profile
 
@@ -110,6 +110,35 @@ def channel_names(
                 session=session, team_id=team_id, channel_id=cid, name=names[cid], now=now
             )
     return names
+
+
+def member_channel(
+    *, session: Session, client: WebClient, team_id: str, channel_id: str, now: datetime
+) -> str | None:
+    """The name of the channel when it is public, Kring is in it and it is not closed (one
+    conversations.info, whose name is then cached); None otherwise, or when Slack can't tell.
+
+    Following a channel needs this: only such a channel's posts are recorded.
+    """
+    if is_closed(session=session, team_id=team_id, channel_id=channel_id):
+        return None
+    try:
+        info = client.conversations_info(channel=channel_id)
+    except SlackApiError as exc:
+        log.info("conversations.info failed for %s: %s", channel_id, exc.response.get("error"))
+        return None
+    channel = info.get("channel")
+    if not (
+        isinstance(channel, dict)
+        and channel.get("name")
+        and channel.get("is_channel", True)
+        and channel.get("is_member")
+        and not channel.get("is_private")
+    ):
+        return None
+    name = str(channel["name"])
+    remember_channel(session=session, team_id=team_id, channel_id=channel_id, name=name, now=now)
+    return name
 
 
 def names_lookup(

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 from handlers import lookups
 from handlers.calls import Call
+from storage.channels import cached_names, open_channels_named
 from storage.follows import Target
-from storage.text import TAG_MAX, normalize_tag
+from storage.text import TAG_MAX, normalize_tag, tag_from_channel_name
 from ui import mrkdwn
 from ui.mrkdwn import mrkdwn_code, mrkdwn_name
 
@@ -28,14 +29,25 @@ class Resolved:
     problems: list[str] = field(default_factory=list)
 
 
-def resolve_targets(call: Call, words: list[str], *, checking_people: bool) -> Resolved:
-    """Turn command words into follow targets, collecting a sentence for each word refused."""
+def resolve_targets(
+    call: Call, words: list[str], *, checking_people: bool, channels: bool = False
+) -> Resolved:
+    """Turn command words into follow targets, collecting a sentence for each word refused.
+
+    With ``channels`` (follow and unfollow), a channel link or a ``#tag`` naming a public channel
+    Kring is in stands for the topic: the tag and the channel (see :func:`_resolve_topics`).
+    """
     out = Resolved()
     user_ids: list[str] = []
     unnamed_channels: list[str] = []
+    topics: list[tuple[str | None, str | None]] = []  # (channel id, tag) in the order typed
     for word in words:
         if m := USER_REF.match(word):
             user_ids.append(m.group(1))
+        elif channels and (m := CHANNEL_REF.match(word)):
+            topics.append((m.group(1), normalize_tag((m.group(2) or "").strip()) or None))
+        elif channels and word.startswith("#") and (tag := normalize_tag(word)):
+            topics.append((None, tag))
         elif m := CHANNEL_REF.match(word):
             name = (m.group(2) or "").strip()
             tag = normalize_tag(name) if name else None
@@ -58,6 +70,8 @@ def resolve_targets(call: Call, words: list[str], *, checking_people: bool) -> R
             out.problems.append(call.t("target.unknown_name", token=shorten(word)))
         else:
             out.problems.append(call.t("target.not_understood", token=shorten(word)))
+    if topics:
+        _resolve_topics(call, topics, out, unnamed_channels, checking=checking_people)
     if unnamed_channels:
         now = call.deps.clock()
         names = lookups.channel_names(
@@ -76,6 +90,57 @@ def resolve_targets(call: Call, words: list[str], *, checking_people: bool) -> R
     if user_ids:
         _resolve_people(call, user_ids, out, checking=checking_people)
     return out
+
+
+def _resolve_topics(
+    call: Call,
+    topics: list[tuple[str | None, str | None]],
+    out: Resolved,
+    unnamed_channels: list[str],
+    *,
+    checking: bool,
+) -> None:
+    """Channel links and #tags as topics: the tag, plus the channel when there is one.
+
+    Following (``checking``), a channel counts when Slack says it is public and Kring is in it
+    (:func:`handlers.lookups.member_channel`); a `#tag` is looked for among the cached channel
+    names first. Otherwise a `#tag` stays a tag, and a channel link a tag of its name, as
+    without channels. Unfollowing asks Slack nothing: the cached names are enough to undo it.
+    """
+    team_id, now = call.asker.team_id, call.deps.clock()
+    named = open_channels_named(
+        session=call.session, team_id=team_id, tags=[tag for cid, tag in topics if tag and not cid]
+    )
+    known = cached_names(
+        session=call.session, team_id=team_id, channel_ids=[cid for cid, _ in topics if cid]
+    )
+    for cid, tag in topics:
+        ids = [cid] if cid else named.get(tag or "", [])
+        if not checking:
+            out.targets += [Target("channel", c) for c in ids]
+            tag = tag or normalize_tag(known.get(cid or "", ""))
+            if tag:
+                out.targets.append(Target("tag", tag))
+            continue
+        found: str | None = None
+        for candidate in ids:
+            name = lookups.member_channel(
+                session=call.session,
+                client=call.client,
+                team_id=team_id,
+                channel_id=candidate,
+                now=now,
+            )
+            # A cached name may be stale: the channel must still carry the name typed.
+            if name is not None and (cid or tag_from_channel_name(name) == tag):
+                out.targets.append(Target("channel", candidate))
+                found = name
+                break
+        tag = tag or normalize_tag(found or "")
+        if tag:
+            out.targets.append(Target("tag", tag))
+        elif cid and found is None:
+            unnamed_channels.append(cid)  # looked up, and refused when Slack won't say, as before
 
 
 def _resolve_people(call: Call, user_ids: list[str], out: Resolved, *, checking: bool) -> None:

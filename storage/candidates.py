@@ -156,6 +156,45 @@ def posts_by_tags(
     )
 
 
+def posts_in_channels(
+    team_id: str,
+    channels: Sequence[str],
+    since: datetime,
+    until: datetime,
+    now: datetime,
+    scoring: Scoring,
+) -> Select[str, int, str, float]:
+    """Columns: channel id, post id, author, score part — the channels' posts shown in digests
+    (an index range of ``ix_posts_channel_time`` per channel; closed channels give none, by
+    the visibility rule in ``_shown``)."""
+    return select(Post.channel_id, Post.id, Post.user_id, score_part(now, scoring)).where(
+        Post.team_id == team_id,
+        Post.channel_id.in_(channels),
+        Post.posted_at >= since,
+        Post.posted_at < until,
+        _shown(team_id),
+    )
+
+
+def scored_channel_posts(
+    *,
+    session: Session,
+    team_id: str,
+    channels: Sequence[str],
+    since: datetime,
+    until: datetime,
+    now: datetime,
+    scoring: Scoring,
+) -> list[Any]:
+    """The posts in [since, until) that digests may show from ``channels``, as (channel id,
+    post id, author, score part) rows: what :func:`scored_posts` gives for tags."""
+    conn = session.connection()
+    rows: list[Any] = []
+    for chunk in chunked(channels):
+        rows += conn.execute(posts_in_channels(team_id, chunk, since, until, now, scoring)).all()
+    return rows
+
+
 def readers_follows(
     *, session: Session, team_id: str, readers: Sequence[str]
 ) -> list[tuple[str, str, str]]:

@@ -21,6 +21,7 @@ from storage.models import (
 )
 from storage.references import count_references, referenced_by
 from storage.retention import delete_posts
+from storage.text import tag_from_channel_name
 
 
 def cached_names(*, session: Session, team_id: str, channel_ids: Iterable[str]) -> dict[str, str]:
@@ -34,6 +35,51 @@ def cached_names(*, session: Session, team_id: str, channel_ids: Iterable[str]) 
         )
     )
     return {cid: name for cid, name in rows}
+
+
+def open_channels_named(
+    *, session: Session, team_id: str, tags: Iterable[str]
+) -> dict[str, list[str]]:
+    """The cached channels, not closed, whose name is one of the ``tags`` (as
+    :func:`storage.text.tag_from_channel_name` reads it): tag → channel ids, sorted.
+
+    A cached name says Slack described the channel as public once; whether Kring is in it now
+    is for the caller to ask Slack.
+    """
+    wanted = sorted(set(tags))
+    if not wanted:
+        return {}
+    closed = select(ClosedChannel.channel_id).where(ClosedChannel.team_id == team_id)
+    rows = session.execute(
+        select(Channel.channel_id, Channel.name)
+        .where(
+            Channel.team_id == team_id,
+            Channel.name.in_(wanted),
+            Channel.channel_id.not_in(closed),
+        )
+        .order_by(Channel.channel_id)
+    )
+    out: dict[str, list[str]] = {}
+    for cid, name in rows:
+        tag = tag_from_channel_name(name)
+        if tag in wanted:
+            out.setdefault(tag, []).append(cid)
+    return out
+
+
+def open_channels(*, session: Session, team_id: str, channel_ids: Iterable[str]) -> list[str]:
+    """Those of ``channel_ids`` that are not closed (see :func:`close_channel`), sorted."""
+    ids = sorted(set(channel_ids))
+    if not ids:
+        return []
+    closed = set(
+        session.scalars(
+            select(ClosedChannel.channel_id).where(
+                ClosedChannel.team_id == team_id, ClosedChannel.channel_id.in_(ids)
+            )
+        )
+    )
+    return [cid for cid in ids if cid not in closed]
 
 
 def remember_channel(

@@ -24,6 +24,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from storage.db import chunked
 from storage.models import Follow, Mute, Person, Post, PostTag, TagDay
 from storage.references import top_quoters
+from storage.search import TERM_COUNT_LIMIT, distinctive_terms, term_writers
 from storage.visibility import (
     closed_channel_ids,
     hidden_people,
@@ -46,6 +47,15 @@ SUGGEST_LOOKUP_CHUNK = 100
 # more work than someone following a few.
 SUGGEST_SOURCE_TAGS = 10
 SUGGEST_SOURCE_PEOPLE = 50
+# "You both write about …": the asker's most distinctive terms over this many days (as a
+# profile's "writes about") that others' posts are searched for, and the fewest posts with a
+# term that make it someone's (as for distinctive_terms). A term in TERM_COUNT_LIMIT posts or
+# more is not rare, whatever the workspace's size, and would cost a pass over many posts.
+SUGGEST_TERMS = 8
+SUGGEST_TERM_DAYS = 90
+SUGGEST_TERM_MIN_POSTS = 2
+# Shared terms shown as a reason, most written first.
+SUGGEST_TERMS_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -353,6 +363,8 @@ class Suggestion:
     tag_posts: int
     followed_by: int  # how many people you follow follow them
     other_department: bool
+    # "you both write about …": distinctive terms of yours they write about too, most first
+    terms: tuple[str, ...] = ()
 
 
 def title_department(title: str | None) -> str:
@@ -392,7 +404,11 @@ def suggest(
     :mod:`storage.visibility` hides; only visible posts (none before ``kept_since``) count.
 
     "Posts about #tag" counts, for each tag you follow, the authors of its newest
-    SUGGEST_TAG_POSTS posts of the last ``days`` (all of them on a quieter tag)."""
+    SUGGEST_TAG_POSTS posts of the last ``days`` (all of them on a quieter tag). "You both
+    write about …" counts, for your SUGGEST_TERMS most distinctive terms (see
+    :func:`storage.search.distinctive_terms`), the authors of at least SUGGEST_TERM_MIN_POSTS
+    posts with one in the last SUGGEST_TERM_DAYS days (:func:`storage.search.term_writers`):
+    shared interests without anyone typing a hashtag."""
     mine = select(Follow.target).where(
         Follow.team_id == team_id, Follow.follower_id == user_id, Follow.kind == "person"
     )
@@ -455,19 +471,43 @@ def suggest(
             .group_by(grouped)
         )
     }
+    my_terms = distinctive_terms(
+        session=session,
+        team_id=team_id,
+        user_id=user_id,
+        now=now,
+        days=SUGGEST_TERM_DAYS,
+        limit=SUGGEST_TERMS,
+        below=TERM_COUNT_LIMIT,
+        kept_since=kept_since,
+    )
+    # {user: {term: their posts with it}}, for every term at once.
+    writers = term_writers(
+        session=session,
+        team_id=team_id,
+        terms=[term.word for term in my_terms],
+        now=now,
+        days=SUGGEST_TERM_DAYS,
+        min_posts=SUGGEST_TERM_MIN_POSTS,
+        kept_since=kept_since,
+    )
     muted = select(Mute.target).where(
         Mute.team_id == team_id, Mute.user_id == user_id, Mute.kind == "person"
     )
     excluded = set(session.scalars(mine)) | set(session.scalars(muted)) | set(muted_people)
     excluded.add(user_id)
-    pool = (set(tag_posts) | set(followed_by)) - excluded
+    pool = (set(tag_posts) | set(followed_by) | set(writers)) - excluded
     if not pool:
         return []
     me = session.get(Person, (team_id, user_id))
     my_department = me.department if me else ""
 
+    # Shared terms weigh as posts on a followed tag do: what they wrote about it, dampened.
+    term_posts = {uid: sum(writers.get(uid, {}).values()) for uid in pool}
     base = {
-        uid: math.log1p(tag_posts.get(uid, 0)) + 1.5 * math.log1p(followed_by.get(uid, 0))
+        uid: math.log1p(tag_posts.get(uid, 0))
+        + 1.5 * math.log1p(followed_by.get(uid, 0))
+        + math.log1p(term_posts[uid])
         for uid in pool
     }
     # A score is the base at most times 1.5, so people are looked up best base first, and only
@@ -493,11 +533,18 @@ def suggest(
                     tag_posts.get(uid, 0),
                     int(followed_by.get(uid, 0)),
                     other,
+                    _shared_terms(writers.get(uid, {})),
                 )
             )
         out.sort(key=lambda s: (-s.score, s.user_id))
     out.sort(key=lambda s: (-s.score, s.user_id))
     return out[:limit]
+
+
+def _shared_terms(posts_by_term: dict[str, int]) -> tuple[str, ...]:
+    """The shared terms shown as the reason: those they wrote most about first."""
+    ranked = sorted(posts_by_term, key=lambda term: (-posts_by_term[term], term))
+    return tuple(ranked[:SUGGEST_TERMS_SHOWN])
 
 
 def follower_ids(*, session: Session, team_id: str, user_id: str) -> list[str]:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Executable, Select, exists, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
+from storage.channels import open_channels
 from storage.db import chunked
 from storage.models import Follow, Mute, Post, PostTag
 from storage.visibility import visible_post
@@ -44,14 +45,14 @@ def latest_posts(
     kept_since: datetime | None = None,
 ) -> list[FeedPost]:
     """The ``limit`` newest posts (``since <= posted_at < until``) by people ``user_id``
-    follows or carrying tags they follow, newest first: the digest's candidates (top-level
-    posts and broadcast replies, never their own, only those :func:`storage.visibility.visible_post`
-    allows: shown authors, open channels, nothing before ``kept_since``), without muted people
-    and posts carrying a muted tag.
+    follows, carrying tags they follow or in channels they follow, newest first (each once): the
+    digest's candidates (top-level posts and broadcast replies, never their own, only those
+    :func:`storage.visibility.visible_post` allows: shown authors, open channels, nothing before
+    ``kept_since``), without muted people and posts carrying a muted tag.
 
     Each source (the followed people together, then each followed tag, or all followed tags
-    together when there are many) gives its own newest ``limit`` from an index read newest
-    first; the newest ``limit`` of all of them are the answer, as any of those is among the
+    together when there are many, then each followed channel) gives its own newest ``limit``
+    from an index read newest first; the newest ``limit`` of all of them are the answer, as any of those is among the
     newest ``limit`` of its source.
     """
     follows = session.execute(
@@ -61,12 +62,18 @@ def latest_posts(
     ).all()
     people = sorted({target for kind, target in follows if kind == "person"})
     tags = sorted({target for kind, target in follows if kind == "tag"})
+    # A channel that closed keeps no posts; skipping it spares the reads.
+    channels = open_channels(
+        session=session,
+        team_id=team_id,
+        channel_ids=[target for kind, target in follows if kind == "channel"],
+    )
     mutes = session.execute(
         select(Mute.kind, Mute.target).where(Mute.team_id == team_id, Mute.user_id == user_id)
     ).all()
     muted_people = sorted({target for kind, target in mutes if kind == "person"})
     muted_tags = sorted({target for kind, target in mutes if kind == "tag"})
-    if limit <= 0 or not (people or tags):
+    if limit <= 0 or not (people or tags or channels):
         return []
     shown: list[Any] = [
         Post.user_id != user_id,
@@ -135,6 +142,25 @@ def latest_posts(
             for tag in chunk
         ]
         statements.append(select(union_all(*parts).subquery()))
+    for chunk in chunked(channels, TAG_CHUNK):
+        # Each channel's newest from ix_posts_channel_time, as each tag's from its own index.
+        in_channel = [
+            select(
+                select(*cols)
+                .where(
+                    Post.team_id == team_id,
+                    Post.channel_id == channel_id,
+                    Post.posted_at >= since,
+                    Post.posted_at < until,
+                    *shown,
+                )
+                .order_by(Post.posted_at.desc(), Post.id.desc())
+                .limit(limit)
+                .subquery()
+            )
+            for channel_id in chunk
+        ]
+        statements.append(select(union_all(*in_channel).subquery()))
     found: dict[int, FeedPost] = {}
     for statement in statements:
         for pid, author, channel, ts, posted, text, files in session.execute(statement):

@@ -1,4 +1,4 @@
-"""Who follows whom, and which tags."""
+"""Who follows whom, which tags, and which channels."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from storage.db import insert_ignore
 from storage.models import Follow, Person
 from storage.visibility import is_hidden, shown_person
 
-Kind = Literal["person", "tag"]
+Kind = Literal["person", "tag", "channel"]
 
 # Follows per person. Each one is a source the Home feed and the digest read; 1,000 is far
 # beyond what anyone reads, and keeps both within their budgets (benchmarks/connect.py).
@@ -23,12 +23,15 @@ MAX_FOLLOWS = 1_000
 
 def as_kind(value: str) -> Kind:
     """A stored kind as the Literal type (anything unknown reads as a tag)."""
+    if value == "channel":
+        return "channel"
     return "person" if value == "person" else "tag"
 
 
 @dataclass(frozen=True, order=True)
 class Target:
-    """Something a person can follow: another person (by user id) or a tag."""
+    """Something a person can follow: another person (by user id), a tag, or a public channel
+    Kring is in (by channel id; `/kring follow #design` follows the tag and the channel)."""
 
     kind: Kind
     value: str
@@ -45,7 +48,7 @@ class Followed(NamedTuple):
 
 
 def follow_count(*, session: Session, team_id: str, follower_id: str) -> int:
-    """How many people and tags ``follower_id`` follows."""
+    """How many people, tags and channels ``follower_id`` follows."""
     return int(
         session.scalar(
             select(func.count())
@@ -144,7 +147,7 @@ def _existing(
 
 
 def following(*, session: Session, team_id: str, follower_id: str) -> list[Target]:
-    """Everything a person follows: people first, then tags, each alphabetically."""
+    """Everything a person follows: channels (by id), then people, then tags, each sorted."""
     rows = session.execute(
         select(Follow.kind, Follow.target)
         .where(Follow.team_id == team_id, Follow.follower_id == follower_id)

@@ -154,6 +154,8 @@ class Post(Base):
         Index("ix_posts_author_time", "team_id", "user_id", "posted_at"),
         Index("ix_posts_team_time", "team_id", "posted_at"),
         Index("ix_posts_thread", "team_id", "channel_id", "thread_ts"),
+        # A followed channel's newest posts of a window (the Home feed, digest candidates).
+        Index("ix_posts_channel_time", "team_id", "channel_id", "posted_at"),
         # `who` reads author, time and counts of every post with a tag by id: on PostgreSQL an
         # index-only scan of this instead of a heap fetch per post (SQLite reads its rowid
         # table directly and gets a plain index on id).
@@ -290,7 +292,8 @@ class DeletedMessage(Base):
 
 
 class Follow(Base):
-    """One person following a person (kind 'person', target a user id) or a tag ('tag')."""
+    """One person following a person (kind 'person', target a user id), a tag ('tag') or a
+    public channel Kring is in ('channel', target its channel id: renames keep it)."""
 
     __tablename__ = "follows"
     __table_args__ = (

@@ -93,14 +93,37 @@ def weekly_stats(
     if weeks < 1:
         return []
     bounds = week_bounds(now, weeks)
+    posts, posters = _posts_by_week(
+        session=session, team_id=team_id, bounds=bounds, kept_since=kept_since
+    )
+    follows, known, crossing = _follows_by_week(session=session, team_id=team_id, bounds=bounds)
+    digests = _digests_by_week(session=session, team_id=team_id, bounds=bounds)
+    shares = _references_by_week(
+        session=session, team_id=team_id, bounds=bounds, kept_since=kept_since
+    )
+    return [
+        WeekStats(
+            start=bounds[i],
+            end=bounds[i + 1],
+            active_posters=posters[i],
+            posts=posts[i],
+            new_follows=follows[i],
+            known_department_follows=known[i],
+            cross_department_follows=crossing[i],
+            digests_sent=digests[i],
+            cross_department_references=shares[i],
+        )
+        for i in range(weeks)
+    ]
+
+
+def _posts_by_week(
+    *, session: Session, team_id: str, bounds: Sequence[datetime], kept_since: datetime | None
+) -> tuple[list[int], list[int]]:
+    """Visible posts and distinct posters per window of ``bounds``."""
     start, end = bounds[0], bounds[-1]
-    posts = [0] * weeks
-    posters = [0] * weeks
-    follows = [0] * weeks
-    known = [0] * weeks
-    crossing = [0] * weeks
-    digests = [0] * weeks
-    shares = [0] * weeks
+    posts = [0] * (len(bounds) - 1)
+    posters = [0] * (len(bounds) - 1)
 
     # Grouping on a subquery's column keeps PostgreSQL happy: the CASE carries bound
     # parameters, and the same expression repeated in GROUP BY would not count as equal.
@@ -121,6 +144,17 @@ def weekly_stats(
     ):
         posts[int(week)] = int(count)
         posters[int(week)] = int(people)
+    return posts, posters
+
+
+def _follows_by_week(
+    *, session: Session, team_id: str, bounds: Sequence[datetime]
+) -> tuple[list[int], list[int], list[int]]:
+    """New follows per window, those with both departments known, and those crossing."""
+    start, end = bounds[0], bounds[-1]
+    follows = [0] * (len(bounds) - 1)
+    known = [0] * (len(bounds) - 1)
+    crossing = [0] * (len(bounds) - 1)
 
     follower = aliased(Person)
     target = aliased(Person)
@@ -167,6 +201,13 @@ def weekly_stats(
         follows[i] += int(count)
         known[i] += int(n_known or 0)
         crossing[i] += int(n_crossing or 0)
+    return follows, known, crossing
+
+
+def _digests_by_week(*, session: Session, team_id: str, bounds: Sequence[datetime]) -> list[int]:
+    """Digests sent per window."""
+    start, end = bounds[0], bounds[-1]
+    digests = [0] * (len(bounds) - 1)
 
     digest_weeks = (
         select(_week_index(DigestDelivery.sent_at, bounds).label("week"))
@@ -183,6 +224,15 @@ def weekly_stats(
         select(digest_weeks.c.week, func.count()).group_by(digest_weeks.c.week)
     ):
         digests[int(week)] = int(count)
+    return digests
+
+
+def _references_by_week(
+    *, session: Session, team_id: str, bounds: Sequence[datetime], kept_since: datetime | None
+) -> list[int]:
+    """Shares or links of a message across departments per window, between shown people."""
+    start, end = bounds[0], bounds[-1]
+    shares = [0] * (len(bounds) - 1)
 
     sharer = aliased(Person)
     author = aliased(Person)
@@ -212,21 +262,7 @@ def weekly_stats(
         select(reference_weeks.c.week, func.count()).group_by(reference_weeks.c.week)
     ):
         shares[int(week)] = int(count)
-
-    return [
-        WeekStats(
-            start=bounds[i],
-            end=bounds[i + 1],
-            active_posters=posters[i],
-            posts=posts[i],
-            new_follows=follows[i],
-            known_department_follows=known[i],
-            cross_department_follows=crossing[i],
-            digests_sent=digests[i],
-            cross_department_references=shares[i],
-        )
-        for i in range(weeks)
-    ]
+    return shares
 
 
 @dataclass(frozen=True)

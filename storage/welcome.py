@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from storage.discovery import visible_tag_counts
-from storage.models import Follow, Person, Post
+from storage.models import Follow, Person, Post, TagDay
 from storage.visibility import hidden_people, is_hidden, visible_posts
 
 HELPFUL_DAYS = 90
@@ -202,29 +201,37 @@ def busy_tags(
     exclude: Collection[str] = (),
     kept_since: datetime | None = None,
 ) -> list[tuple[str, int]]:
-    """The tags with most visible posts in the last ``days`` (none before ``kept_since``, see
-    :func:`storage.discovery.visible_tag_counts`), as (tag, posts), busiest first.
+    """The tags with most posts in the last ``days`` whole UTC days and today so far (none
+    before ``kept_since``'s day: retention), as (tag, posts), busiest first.
 
-    Tags ``user_id`` already follows and those in ``exclude`` are left out.
+    Tags ``user_id`` already follows and those in ``exclude`` are left out. Read from the daily
+    counts (``tag_days``) alone: the Home tab shows this to everyone on every open, and the
+    exact edges of the window (a day of ``post_tags``) would cost more than the rest together.
+    Counts per tag name no one, so the authors storage.visibility hides are not taken off
+    (that would read their posts of the whole window on every open).
     """
     if limit <= 0:
         return []
-    followed = set(
-        session.scalars(
-            select(Follow.target).where(
-                Follow.team_id == team_id, Follow.follower_id == user_id, Follow.kind == "tag"
-            )
+    first = now - timedelta(days=days)
+    if kept_since is not None:
+        first = max(first, kept_since)
+    followed = select(Follow.target).where(
+        Follow.team_id == team_id, Follow.follower_id == user_id, Follow.kind == "tag"
+    )
+    left_out = sorted(set(exclude))
+    posts = func.sum(TagDay.posts)
+    statement = (
+        select(TagDay.tag, posts)
+        .where(
+            TagDay.team_id == team_id,
+            TagDay.day >= first.astimezone(UTC).date(),
+            TagDay.day <= now.astimezone(UTC).date(),
+            TagDay.tag.not_in(followed),
         )
+        .group_by(TagDay.tag)
+        .having(posts > 0)
+        .order_by(posts.desc(), TagDay.tag)
+        .limit(limit + len(left_out))
     )
-    counts = visible_tag_counts(
-        session=session,
-        team_id=team_id,
-        since=now - timedelta(days=days),
-        until=now,
-        kept_since=kept_since,
-    )
-    rows = sorted(
-        ((tag, n) for tag, n in counts.items() if tag not in followed and tag not in exclude),
-        key=lambda row: (-row[1], row[0]),
-    )
+    rows = [(tag, int(n)) for tag, n in session.execute(statement) if tag not in exclude]
     return rows[:limit]

@@ -31,10 +31,14 @@ FOLLOW_ACTION = "kring_follow"
 UNFOLLOW_ACTION = "kring_unfollow"
 MUTE_ACTION = "kring_mute"
 UNMUTE_ACTION = "kring_unmute"
+# "More" under an answer with pages: its value is the argument of the page to draw (the view is
+# the one its block id names), answered by handlers.actions like a redraw.
+PAGE_ACTION = "kring_page"
 
 MAX_BLOCKS = 50  # in a message; a Home view may have 100
 MAX_SECTION_TEXT = 3000
 MAX_BUTTON_TEXT = 75
+MAX_BUTTON_VALUE = 2000
 BLOCK_ID_PREFIX = "kring"
 
 

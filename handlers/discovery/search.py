@@ -16,7 +16,7 @@ from handlers.discovery.common import (
 from handlers.discovery.who import words_arg
 from storage.follows import Target
 from storage.search import search_posts
-from ui.blocks import Item
+from ui.blocks import PAGE_ACTION, Button, Item
 from ui.mrkdwn import channel, mention, mrkdwn_name, mrkdwn_text
 from ui.text import SEPARATOR
 
@@ -46,8 +46,16 @@ def cmd_search(call: Call) -> Reply:
     return search(call, query, page)
 
 
+def page_arg(page: int, query: str) -> str:
+    """How page ``page`` of the answer for ``query`` is named in block ids and in the value of
+    its More button: ``<page>~<words>``, the words as :func:`words_arg` keeps them (80
+    characters at most, no ``:``), so both stay far within Slack's limits."""
+    return f"{page}~{query}"
+
+
 def redraw(call: Call, arg: str) -> Reply:
-    """The page ``<page>~<words>`` drawn again after a click."""
+    """The page ``<page>~<words>`` (see :func:`page_arg`) drawn again after a click, or drawn
+    for the first time when More was clicked."""
     number, _, rest = arg.partition("~")
     query = words_arg([rest])
     if not number.isdigit() or not query or not 1 <= int(number) <= MAX_PAGE:
@@ -89,10 +97,16 @@ def search(call: Call, query: str, page: int) -> Reply:
         )
         items.append(Item(f"{n}. {body}\n{SEPARATOR.join(where)}", button))
     if more:
-        items.append(Item(call.t("search.more", command=f"/kring search {query} page {page + 1}")))
+        # The button says which page to draw; the typed command stays for the fallback text.
+        items.append(
+            Item(
+                call.t("search.more", command=f"/kring search {query} page {page + 1}"),
+                Button(PAGE_ACTION, call.t("search.button.more"), page_arg(page + 1, query)),
+            )
+        )
     return answer(
         "search",
-        f"{page}~{query}",
+        page_arg(page, query),
         head=call.t("search.header", words=shown),
         items=items,
     )

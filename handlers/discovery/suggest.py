@@ -13,7 +13,7 @@ from storage.follows import Target
 from storage.models import Person
 from ui.blocks import FOLLOW_ACTION, Button, Item
 from ui.i18n import t, tn
-from ui.mrkdwn import named, tag
+from ui.mrkdwn import mrkdwn_name, named, tag
 from ui.text import SEPARATOR
 
 MAX_SUGGESTIONS = 10
@@ -33,6 +33,9 @@ def suggestion_item(
     reasons = []
     if found.tag:
         reasons.append(t("suggest.reason.tag", lang, tag=tag(found.tag)))
+    if found.terms:
+        terms = ", ".join(mrkdwn_name(term) for term in found.terms)
+        reasons.append(t("suggest.reason.terms", lang, terms=terms))
     if found.followed_by:
         reasons.append(tn("suggest.reason.followed_by", found.followed_by, lang))
     if found.other_department if other_department is None else other_department:

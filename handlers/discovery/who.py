@@ -42,7 +42,12 @@ def words_arg(words: Sequence[str]) -> str:
     spaced = " ".join(words).replace(":", " ").replace("`", " ")
     # Punctuation around a word ("migrations?") is part of the question, not of the words.
     flat = " ".join(filter(None, (w.strip(_AROUND) for w in spaced.split()))).casefold()
-    return flat[:MAX_WORDS_ARG].strip()
+    if len(flat) <= MAX_WORDS_ARG:
+        return flat
+    # A long question keeps its first whole words: half a word would match nothing.
+    clipped = flat[: MAX_WORDS_ARG + 1]
+    whole = clipped.rsplit(" ", 1)[0] if " " in clipped else clipped
+    return whole[:MAX_WORDS_ARG].strip()
 
 
 def is_ref(word: str) -> bool:

@@ -141,3 +141,50 @@ def test_readers_without_candidates_are_left_out(sessions: sessionmaker[Session]
         post(s, ts(1), "UA", "y")
     with sessions.begin() as s:
         assert pools(s, {"UR": (NOW - timedelta(days=1), NOW), "UNONE": (NOW, NOW)}) == {}
+
+
+def test_a_followed_channel_is_ranked_like_a_tag_and_shown_as_its_channel(
+    sessions: sessionmaker[Session],
+) -> None:
+    from digests.build import Request, build_digests
+    from digests.select import channel_key
+    from storage.channels import LEFT, close_channel
+
+    def say(stamp: str, channel: str, user: str, *tags: str) -> None:
+        record_post(
+            session=s,
+            post=NewPost(T, channel, stamp, user, "hello", tags=frozenset(tags)),
+        )
+
+    with sessions.begin() as s:
+        follow(
+            session=s,
+            team_id=T,
+            follower_id="UR",
+            targets=[Target("tag", "design"), Target("channel", "CDESIGN")],
+            now=NOW,
+        )
+        say(ts(1, 1), "CDESIGN", "UA")  # in the channel, no hashtag
+        say(ts(2, 2), "COTHER", "UB", "design")  # tagged elsewhere
+        say(ts(3, 3), "CDESIGN", "UB", "design")  # both: one candidate
+        say(ts(4, 4), "CDESIGN", "UR")  # the reader's own
+        say(ts(5, 5), "COTHER", "UC")  # neither
+    window = (NOW - timedelta(days=1), NOW)
+    with sessions.begin() as s:
+        pool = pools(s, {"UR": window})["UR"]
+        assert set(pool) == {ts(1, 1), ts(2, 2), ts(3, 3)}
+        assert pool[ts(1, 1)][VIA_TAGS] == (channel_key("CDESIGN"),)
+        assert pool[ts(2, 2)][VIA_TAGS] == ("design",)
+        assert sorted(pool[ts(3, 3)][VIA_TAGS]) == sorted([channel_key("CDESIGN"), "design"])
+        digest = build_digests(session=s, team_id=T, requests=[Request("UR", *window)], now=NOW)[
+            "UR"
+        ]
+    assert sorted(item.ts for item in digest.items) == sorted([ts(1, 1), ts(2, 2), ts(3, 3)])
+    assert digest.post_count == 3
+    # The channel shows as the post's own channel, never as a tag.
+    assert {item.ts: item.via_tags for item in digest.items}[ts(1, 1)] == ()
+    assert [tag for tag, _ in digest.busiest_tags] == ["design"]
+    with sessions.begin() as s:
+        close_channel(session=s, team_id=T, channel_id="CDESIGN", reason=LEFT, now=NOW)
+    with sessions.begin() as s:
+        assert set(pools(s, {"UR": window})["UR"]) == {ts(2, 2)}

@@ -53,7 +53,8 @@ def test_follow_people_and_tags_then_list_them(kring: Running) -> None:
         assert shown in answer
     listing = ask(kring, "following")
     assert "<@U0BOB>" in listing
-    assert "#design, #general, #release" in listing
+    # Channels Kring is in are followed as topics: the channel and its tag.
+    assert "#design (channel and tag), #general (channel and tag), #release" in listing
 
 
 def test_following_twice_says_already_following(kring: Running) -> None:

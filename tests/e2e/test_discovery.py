@@ -6,6 +6,7 @@ The workspace is filled the way Slack fills it: signed message and reaction even
 
 from __future__ import annotations
 
+import copy
 import itertools
 import time
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from slack_sdk.models.blocks import Block
 
 from handlers.calls import Asker, Call
 from handlers.registry import rerender, view_of
@@ -101,6 +103,10 @@ def check_limits(body: dict[str, Any]) -> None:
             assert view_of(block["block_id"]) is not None
         if block["type"] == "section":
             assert len(block["text"]["text"]) <= 3000
+        # Slack's own limits as slack_sdk checks them: block ids, button values and labels.
+        parsed = Block.parse(block)
+        assert parsed is not None
+        assert parsed.to_dict() == block
 
 
 @pytest.fixture
@@ -291,6 +297,140 @@ def test_search_more_gives_the_next_page(kring: Running) -> None:
     assert (again.text, again.blocks) == (second["text"], second["blocks"])
 
 
+def click_more(kring: Running, answer: dict[str, Any], *, ephemeral: bool = True) -> None:
+    """Click the More button of ``answer`` as Ann, as Slack sends it: a signed block_actions
+    payload with the button's block id and value."""
+    [block] = [b for b in answer["blocks"] if b.get("accessory", {}).get("action_id") == MORE]
+    container: dict[str, Any] = {"type": "message", "channel_id": "C0DESIGN", "message_ts": "1.0"}
+    if ephemeral:
+        container["is_ephemeral"] = True
+    payload = {
+        "type": "block_actions",
+        "user": {"id": ANN, "username": "ann", "team_id": "T0001"},
+        "team": {"id": "T0001", "domain": "kring-test"},
+        "api_app_id": "A0001",
+        "container": container,
+        "trigger_id": "1.2.3",
+        "response_url": kring.standin.new_response_url(),
+        "actions": [
+            {
+                "type": "button",
+                "action_id": MORE,
+                "block_id": block["block_id"],
+                "value": block["accessory"]["value"],
+                "action_ts": "1.0",
+            }
+        ],
+    }
+    assert kring.slack.action(payload).status == 200
+
+
+def next_page(kring: Running, answer: dict[str, Any], *, ephemeral: bool = True) -> dict[str, Any]:
+    """What Kring answers on the response_url after More is clicked in ``answer``."""
+    before = len(kring.standin.calls("response_url"))
+    click_more(kring, answer, ephemeral=ephemeral)
+    page: dict[str, Any] = kring.standin.wait_for("response_url", count=before + 1)[-1].params
+    check_limits(page)
+    return page
+
+
+MORE = "kring_page"
+
+
+def test_search_more_button_shows_the_next_page_and_none_after_the_last(
+    kring: Running,
+) -> None:
+    for n in range(12):
+        say(kring, BOB, f"Kubernetes upgrade note {n}", days_ago=1 + n)
+    first = ask(kring, "search kubernetes")
+    check_limits(first)
+    assert [a for a, _ in buttons(first)].count(MORE) == 1
+    second = next_page(kring, first)
+    # The ephemeral answer is replaced by page 2, which has a More button of its own.
+    assert second["replace_original"] is True
+    assert "6. Kubernetes upgrade note" in second["text"]
+    assert "10. Kubernetes upgrade note" in second["text"]
+    assert "1. Kubernetes" not in second["text"]
+    third = next_page(kring, second)
+    assert "11. Kubernetes upgrade note" in third["text"]
+    assert "12. Kubernetes upgrade note" in third["text"]
+    assert third["text"].count("Kubernetes upgrade note") == 2
+    # The last page has no More, neither button nor line.
+    assert MORE not in [a for a, _ in buttons(third)]
+    assert "More:" not in third["text"]
+
+
+def test_search_more_answers_in_the_clickers_language(kring: Running) -> None:
+    for n in range(7):
+        say(kring, BOB, f"Facturatie regel {n}", days_ago=1 + n)
+    kring.standin.add_user(ANN, "ann", real_name="Ann", title="Designer", locale="nl-NL")
+    first = ask(kring, "zoek facturatie")
+    assert "Berichten over “facturatie”" in first["text"]
+    assert ("Meer", MORE) in [
+        (b["accessory"]["text"]["text"], b["accessory"]["action_id"])
+        for b in first["blocks"]
+        if "accessory" in b
+    ]
+    second = next_page(kring, first)
+    assert "Berichten over “facturatie”" in second["text"]
+    assert "6. Facturatie regel" in second["text"]
+
+
+def test_search_more_in_a_channel_answer_shows_the_clicker_alone_the_next_page(
+    kring: Running,
+) -> None:
+    for n in range(7):
+        say(kring, BOB, f"Kubernetes upgrade note {n}", days_ago=1 + n)
+    mention = event("app_mention", text="<@UKRING> search kubernetes")
+    assert kring.slack.post_event(mention).status == 200
+    posted = kring.standin.wait_for("chat.postMessage")[0].params
+    answer = {"text": posted["text"], "blocks": posted["blocks"]}
+    second = next_page(kring, answer, ephemeral=False)
+    # The answer in the channel stays as it is; only Ann sees page 2.
+    assert second["replace_original"] is False
+    assert second["response_type"] == "ephemeral"
+    assert "6. Kubernetes upgrade note" in second["text"]
+
+
+STRANGE = "*bold* _it_ ~s~ `c` a:b <!channel> <@U0BOB> &lt;x&gt; 🙂 \u202e ~~ :: x~y"
+
+
+def test_search_more_with_a_long_strange_question(kring: Running) -> None:
+    for n in range(7):
+        say(kring, BOB, f"Kubernetes upgrade rollout {n} {STRANGE}", days_ago=1 + n)
+    # As long as a command may be, far longer than a block id may be: the answer keeps the
+    # question's first words.
+    # Every word must match, so the strange part is what has no words: marks, emoji, ``:``.
+    question = "“Kubernetes” *upgrade*?! `~~` :: ~ 🙂 \u202e « » " + "rollout " * 230
+    assert 1800 < len(question) < 1990
+    first = ask(kring, "search " + question)
+    check_limits(first)
+    assert first["text"].count("Kubernetes upgrade rollout") == 5
+    second = next_page(kring, first)
+    assert second["text"].count("Kubernetes upgrade rollout") == 2
+    assert "6. Kubernetes upgrade rollout" in second["text"]
+    assert MORE not in [a for a, _ in buttons(second)]
+    assert "Posts about “kubernetes upgrade" in first["text"]
+    # What the posts hold is shown inert.
+    assert "<!channel>" not in first["text"] + second["text"]
+
+
+def test_a_forged_more_button_is_answered_without_crashing(kring: Running) -> None:
+    for n in range(7):
+        say(kring, BOB, f"Kubernetes upgrade note {n}", days_ago=1 + n)
+    first = ask(kring, "search kubernetes")
+    for value in ("x" * 5000, "99~kubernetes", "2~", "~~~", "2~" + "🙂" * 3000):
+        forged = copy.deepcopy(first)
+        for block in forged["blocks"]:
+            if block.get("accessory", {}).get("action_id") == MORE:
+                block["accessory"]["value"] = value
+        before = len(kring.standin.calls("response_url"))
+        click_more(kring, forged)
+        answer = kring.standin.wait_for("response_url", count=before + 1)[-1]
+        assert answer.ok
+        assert str(answer.params["text"]).strip()
+
+
 @pytest.mark.parametrize(
     ("text", "says"),
     [
@@ -454,6 +594,52 @@ def test_suggest_gives_reasons_and_follow_buttons(
     ]
     assert all(b["block_id"].startswith("kring:suggest::") for b in body["blocks"][1:])
     check_limits(body)
+
+
+@pytest.fixture
+def same_interests(kring: Running) -> None:
+    """Ann and Bob write about kubernetes migrations, Dan about lunch; no hashtag anywhere,
+    nobody follows anyone."""
+    for n in range(3):
+        say(kring, ANN, f"Kubernetes migrations, step {n} of the plan", days_ago=1 + n)
+        say(kring, DAN, f"Lunch is at noon, day {n}", days_ago=1 + n)
+    say(kring, BOB, "The kubernetes migration of billing is done", days_ago=2)
+    say(kring, BOB, "Two more migrations on the kubernetes cluster", days_ago=5)
+    say(kring, CAT, "Is kubernetes down?", days_ago=1)
+
+
+def test_people_who_write_about_the_same_things_are_suggested_to_each_other(
+    kring: Running, same_interests: None
+) -> None:
+    body = ask(kring, "suggest")
+    reason = "_you both write about kubernetes, migrations · in another department_"
+    assert f"<@U0BOB> — Backend engineer\n{reason}" in body["text"]
+    # Cat wrote it once: not what she writes about. Dan writes about other things.
+    assert "<@U0CAT>" not in body["text"] and "<@U0DAN>" not in body["text"]
+    assert buttons(body) == [("kring_follow", "person:U0BOB")]
+    check_limits(body)
+    # Each sees the terms in their own words: Bob wrote "migration" as often as "migrations".
+    back = ask(kring, "suggest", user=BOB)
+    assert "<@U0ANN> — Designer\n_you both write about kubernetes, migration ·" in back["text"]
+
+
+def test_shared_terms_show_on_the_home_tab_and_in_dutch(
+    kring: Running, same_interests: None
+) -> None:
+    assert kring.slack.post_event(event("app_home_opened", user=ANN)).status == 200
+    kring.standin.wait_for("views.publish")
+    view = kring.standin.home_view(ANN)
+    assert view is not None
+    sections = [b["text"]["text"] for b in view["blocks"] if b["type"] == "section"]
+    assert any(
+        "<@U0BOB>" in text and "you both write about kubernetes, migrations" in text
+        for text in sections
+    )
+    kring.standin.add_user(BOB, "bob", real_name="Bob", title="Backend engineer", locale="nl-NL")
+    assert (
+        "jullie schrijven allebei over kubernetes, migration"
+        in (ask(kring, "suggest", user=BOB)["text"])
+    )
 
 
 def test_suggest_with_nothing_followed_explains_how_to_start(kring: Running) -> None:

@@ -217,6 +217,25 @@ def test_unfollow_and_follow_from_the_home_tab(following: Running) -> None:
     assert following.standin.posted_messages() == []
 
 
+def test_a_followed_channel_is_listed_and_unfollowed_from_the_home_tab(kring: Running) -> None:
+    assert "(channel and tag)" in command(kring, "follow <#C0DESIGN|design>")
+    view = open_home(kring)
+    assert values(view, "kring_home_unfollow") == ["channel:C0DESIGN", "tag:design"]
+    assert "<#C0DESIGN>" in shown(view)
+    view = click(
+        kring,
+        view,
+        {
+            "type": "button",
+            "action_id": "kring_home_unfollow",
+            "value": "channel:C0DESIGN",
+            "text": {"type": "plain_text", "text": "Unfollow"},
+        },
+    )
+    assert values(view, "kring_home_unfollow") == ["tag:design"]
+    assert "(channel" not in command(kring, "following")
+
+
 def test_someone_new_sees_how_to_start(kring: Running) -> None:
     view = open_home(kring, "U0CAT")
     text = shown(view)

@@ -202,3 +202,52 @@ def test_redrawing_an_unknown_view_is_refused(shared_workspace: Workspace) -> No
         call = shared_workspace.call(session)
         with pytest.raises(ValueError, match="follow"):
             rerender("follow", "", call)
+
+
+def test_an_empty_text_asks_for_nothing() -> None:
+    for text in ("", "   ", "\x00\x07 "):
+        asked = read(text)
+        assert (asked.word, asked.command, asked.args) == ("", None, [])
+
+
+def test_the_first_word_names_the_command_and_the_rest_are_its_arguments() -> None:
+    asked = read("  VOLG  <@U0ANN|ann>   #design\t<#C0DESIGN|design> ")
+    assert asked.word == "VOLG"
+    assert asked.command is named("follow")
+    assert asked.args == ["<@U0ANN|ann>", "#design", "<#C0DESIGN|design>"]
+
+
+def test_control_characters_separate_words() -> None:
+    asked = read("follow\x00#design\x1b#release")
+    assert asked.command is named("follow")
+    assert asked.args == ["#design", "#release"]
+
+
+def test_an_unknown_word_keeps_its_arguments() -> None:
+    asked = read("dance wildly")
+    assert (asked.word, asked.command, asked.args) == ("dance", None, ["wildly"])
+
+
+@pytest.mark.parametrize(
+    ("text", "wants"),
+    [
+        ("follow help", True),
+        ("volg hulp", True),
+        ("follow ?", True),
+        ("follow HELP", True),
+        ("follow #help", False),
+        ("follow", False),
+        ("help follow", False),  # help's own argument is the command to explain
+        ("help help", False),
+        ("dance help", False),  # nothing to explain
+    ],
+)
+def test_help_or_a_question_mark_after_a_command_asks_for_its_usage(text: str, wants: bool) -> None:
+    assert read(text).wants_usage is wants
+
+
+def test_only_the_arguments_that_make_a_command_slow_make_it_slow() -> None:
+    assert read("export").slow is named("export").slow
+    assert read("export help").slow is None
+    assert read("follow #design").slow is None
+    assert read("dance").slow is None

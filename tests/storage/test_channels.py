@@ -192,3 +192,27 @@ def test_new_channel_id_takes_posts_links_markers_and_closure_along(
         assert tag_day_total(s, "T1") == s.scalar(
             select(func.count()).select_from(PostTag).where(PostTag.team_id == "T1")
         )
+
+
+def test_channels_are_found_by_name_while_open_and_by_their_new_name_after_a_rename(
+    sessions: sessionmaker[Session],
+) -> None:
+    from storage.channels import open_channels, open_channels_named
+
+    with sessions.begin() as s:
+        for cid, name in (("C1", "design"), ("C2", "ops"), ("C3", "Release-Notes-")):
+            remember_channel(session=s, team_id="T1", channel_id=cid, name=name, now=NOW)
+        remember_channel(session=s, team_id="T2", channel_id="C9", name="design", now=NOW)
+    with sessions.begin() as s:
+        found = open_channels_named(session=s, team_id="T1", tags=["design", "ops", "nothing"])
+        assert found == {"design": ["C1"], "ops": ["C2"]}
+        assert open_channels_named(session=s, team_id="T1", tags=[]) == {}
+        remember_channel(session=s, team_id="T1", channel_id="C1", name="ux", now=NOW)
+        close_channel(session=s, team_id="T1", channel_id="C2", reason=LEFT, now=NOW)
+        # A closed channel named again (a link in a post looked up) is still closed.
+        remember_channel(session=s, team_id="T1", channel_id="C2", name="ops", now=NOW)
+    with sessions.begin() as s:
+        assert open_channels_named(session=s, team_id="T1", tags=["design", "ops", "ux"]) == {
+            "ux": ["C1"]
+        }
+        assert open_channels(session=s, team_id="T1", channel_ids=["C2", "C1", "C1"]) == ["C1"]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage import discovery
 from storage.discovery import department_of, experts, follower_ids, profile, suggest, trending
 from storage.follows import Target, follow
 from storage.people import Profile, upsert_profile
@@ -278,3 +280,84 @@ def test_suggestions_weigh_the_department_field_over_titles(
         found = suggest(session=s, team_id="T1", user_id="UME", now=NOW)
     assert [(x.user_id, x.other_department) for x in found] == [("UTWIN", True), ("UPEER", False)]
     assert found[0].score == 1.5 * found[1].score
+
+
+def write(s: Session, user: str, text: str, *, days_ago: float = 1, team: str = "T1") -> None:
+    stamp = f"{(NOW - timedelta(days=days_ago)).timestamp():.0f}.{next(seq):06d}"
+    record_post(session=s, post=NewPost(team, "C1", stamp, user, text))
+
+
+def test_people_who_write_about_the_same_things_are_suggested_with_the_shared_terms(
+    sessions: sessionmaker[Session],
+) -> None:
+    from storage.privacy import set_opted_out
+
+    with sessions.begin() as s:
+        person(s, "UME", "Engineer, Platform")
+        person(s, "USAME", "Engineer, Platform")
+        person(s, "UOPS", "Operator, Operations")
+        person(s, "UONCE", "Engineer, Finance")
+        person(s, "UOUT", "Engineer, Finance")
+        person(s, "ULUNCH", "Chef, Facilities")
+        # Nobody typed a hashtag or follows anyone.
+        for n in range(3):
+            write(s, "UME", f"Kubernetes migrations, step {n}", days_ago=1 + n)
+        write(s, "USAME", "The kubernetes upgrade is done", days_ago=2)
+        write(s, "USAME", "kubernetes nodes are back", days_ago=3)
+        write(s, "UOPS", "Kubernetes migration went fine", days_ago=2)
+        write(s, "UOPS", "Two migrations left on the kubernetes cluster", days_ago=4)
+        write(s, "UONCE", "What is kubernetes?", days_ago=1)
+        for n in range(3):
+            write(s, "UOUT", f"kubernetes migrations note {n}", days_ago=1)
+            write(s, "ULUNCH", f"Lunch is ready {n}", days_ago=1)
+        # Long ago, or in another workspace: not counted.
+        write(s, "UONCE", "kubernetes again", days_ago=200)
+        write(s, "UONCE", "kubernetes migrations", team="T2")
+        set_opted_out(session=s, team_id="T1", user_id="UOUT", opted_out=True, now=NOW)
+    with sessions.begin() as s:
+        found = suggest(session=s, team_id="T1", user_id="UME", now=NOW)
+    assert [x.user_id for x in found] == ["UOPS", "USAME"]
+    ops, same = found
+    # Both terms shared, and from another department: weighted up.
+    assert ops.terms == ("kubernetes", "migrations") and ops.other_department
+    assert same.terms == ("kubernetes",) and not same.other_department
+    assert ops.score > same.score
+    assert (ops.tag, ops.followed_by) == (None, 0)
+
+
+def test_shared_terms_add_to_tags_and_follows(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as s:
+        for uid in ("UME", "UTAG", "UBOTH"):
+            person(s, uid)
+        follow(
+            session=s, team_id="T1", follower_id="UME", targets=[Target("tag", "release")], now=NOW
+        )
+        for n in range(2):
+            write(s, "UME", f"terraform modules {n}", days_ago=1 + n)
+            post(s, "UTAG", {"release"}, days_ago=1)
+            post(s, "UBOTH", {"release"}, days_ago=1)
+            write(s, "UBOTH", f"terraform plan {n}", days_ago=2)
+    with sessions.begin() as s:
+        found = suggest(session=s, team_id="T1", user_id="UME", now=NOW)
+    assert [(x.user_id, x.tag, x.terms) for x in found] == [
+        ("UBOTH", "release", ("terraform",)),
+        ("UTAG", "release", ()),
+    ]
+
+
+def test_terms_common_in_the_workspace_are_no_shared_interest(
+    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As if "standup" were in more posts than a rare term can be.
+    monkeypatch.setattr(discovery, "TERM_COUNT_LIMIT", 5)
+    with sessions.begin() as s:
+        for uid in ("UME", "UA", "UB"):
+            person(s, uid)
+        for n in range(2):
+            write(s, "UME", f"standup notes and grafana dashboards {n}", days_ago=1 + n)
+            write(s, "UA", f"standup {n}", days_ago=1 + n)
+            write(s, "UB", f"grafana alerts {n}", days_ago=1 + n)
+        write(s, "UA", "standup moved", days_ago=3)
+    with sessions.begin() as s:
+        found = suggest(session=s, team_id="T1", user_id="UME", now=NOW)
+    assert [(x.user_id, x.terms) for x in found] == [("UB", ("grafana",))]

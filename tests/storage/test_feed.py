@@ -8,9 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from storage.channels import LEFT, close_channel, remember_channel
 from storage.feed import TAGS_ONE_BY_ONE, latest_posts
 from storage.follows import Target, follow
 from storage.mutes import mute
+from storage.posts import NewPost, record_post
 from tests.storage.test_discovery import NOW, person, post
 
 
@@ -84,3 +86,78 @@ def test_suggestions_draw_on_recent_follows_but_leave_out_everyone_followed(
     with sessions.begin() as s:
         found = [x.user_id for x in suggest(session=s, team_id="T1", user_id="UME", now=NOW)]
     assert found == ["UNEWFRIEND"]
+
+
+def test_a_followed_channel_brings_its_posts_beside_the_tag_each_once_until_it_closes(
+    sessions: sessionmaker[Session],
+) -> None:
+    stamps = iter(range(1, 100))
+
+    def say(channel: str, user: str, *tags: str, hours_ago: float = 1) -> str:
+        stamp = f"{(NOW - timedelta(hours=hours_ago)).timestamp():.0f}.{next(stamps):06d}"
+        record_post(
+            session=s,
+            post=NewPost("T1", channel, stamp, user, "text", tags=frozenset(tags)),
+        )
+        return stamp
+
+    with sessions.begin() as s:
+        for uid in ("UME", "UA", "UB"):
+            person(s, uid)
+        remember_channel(session=s, team_id="T1", channel_id="CDESIGN", name="design", now=NOW)
+        follow(
+            session=s,
+            team_id="T1",
+            follower_id="UME",
+            targets=[Target("tag", "design"), Target("channel", "CDESIGN")],
+            now=NOW,
+        )
+        plain = say("CDESIGN", "UA", hours_ago=1)  # no hashtag, in the channel
+        tagged = say("COTHER", "UB", "design", hours_ago=2)  # tagged elsewhere
+        both = say("CDESIGN", "UB", "design", hours_ago=3)  # tagged, in the channel: once
+        say("CDESIGN", "UME", hours_ago=0.5)  # their own
+        say("COTHER", "UA", hours_ago=0.5)  # neither
+        say("CDESIGN", "UA", hours_ago=24 * 8)  # too old
+
+    def feed() -> list[str]:
+        with sessions.begin() as s:
+            found = latest_posts(
+                session=s,
+                team_id="T1",
+                user_id="UME",
+                since=NOW - timedelta(days=7),
+                until=NOW,
+                limit=10,
+            )
+        return [p.ts for p in found]
+
+    assert feed() == [plain, tagged, both]
+    with sessions.begin() as s:  # renamed: still followed, by id
+        remember_channel(session=s, team_id="T1", channel_id="CDESIGN", name="ux", now=NOW)
+    assert feed() == [plain, tagged, both]
+    with sessions.begin() as s:
+        close_channel(session=s, team_id="T1", channel_id="CDESIGN", reason=LEFT, now=NOW)
+    assert feed() == [tagged]
+
+
+def test_only_a_followed_channel_is_enough_for_a_feed(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as s:
+        person(s, "UME")
+        follow(
+            session=s,
+            team_id="T1",
+            follower_id="UME",
+            targets=[Target("channel", "C1")],
+            now=NOW,
+        )
+        wanted = [post(s, "UA", set(), days_ago=(1 + i) / 24) for i in range(4)]
+    with sessions.begin() as s:
+        feed = latest_posts(
+            session=s,
+            team_id="T1",
+            user_id="UME",
+            since=NOW - timedelta(days=7),
+            until=NOW,
+            limit=3,
+        )
+    assert [p.ts for p in feed] == wanted[:3]

@@ -97,3 +97,20 @@ def test_the_default_limit_is_a_thousand_follows(sessions: sessionmaker[Session]
             follow(session=s, team_id="T1", follower_id="U2", targets=many[:1], now=NOW).new
             == many[:1]
         )
+
+
+def test_a_channel_is_followed_by_id_beside_its_tag(sessions: sessionmaker[Session]) -> None:
+    design = [Target("channel", "C0DESIGN"), Target("tag", "design")]
+    with sessions.begin() as s:
+        done = follow(session=s, team_id="T1", follower_id="U1", targets=design, now=NOW)
+        assert done == Followed(sorted(design), [], [])
+        assert following(session=s, team_id="T1", follower_id="U1") == sorted(design)
+        assert follow_count(session=s, team_id="T1", follower_id="U1") == 2
+        gone, absent = unfollow(
+            session=s,
+            team_id="T1",
+            follower_id="U1",
+            targets=[Target("channel", "C0DESIGN"), Target("channel", "C0OTHER")],
+        )
+        assert (gone, absent) == ([Target("channel", "C0DESIGN")], [Target("channel", "C0OTHER")])
+        assert following(session=s, team_id="T1", follower_id="U1") == [Target("tag", "design")]

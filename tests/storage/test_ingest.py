@@ -12,8 +12,8 @@ from sqlalchemy import Connection, create_engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
-from storage.models import Mention, Person, Post, PostTag
-from storage.posts import NewPost, delete_post, get_post, record_posts
+from storage.models import Mention, Person, Post, PostTag, Reference
+from storage.posts import NewPost, Ref, delete_post, get_post, record_posts
 from storage.writer import PostWriter
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
@@ -141,6 +141,52 @@ def test_writer_reports_a_failed_write(sessions: sessionmaker[Session]) -> None:
                 writer.store(bad)
     finally:
         writer.close()
+
+
+@pytest.mark.parametrize("bad_first", [True, False])
+def test_a_bad_post_fails_alone_and_its_batch_neighbour_is_stored(
+    sessions: sessionmaker[Session], bad_first: bool
+) -> None:
+    writer = PostWriter(sessions, linger=0.5)  # long enough for both posts to share a batch
+    bad = post(1, user_id="U" + "x" * 100)  # longer than the column allows on PostgreSQL
+    failed: list[BaseException] = []
+
+    def store(one: NewPost) -> None:
+        try:
+            writer.store(one)
+        except RuntimeError as exc:
+            failed.append(exc)
+
+    try:
+        first, second = (bad, post(2)) if bad_first else (post(2), bad)
+        other = threading.Thread(target=store, args=(first,))
+        other.start()
+        time.sleep(0.1)
+        store(second)
+        other.join()
+    finally:
+        writer.close()
+    postgresql = sessions.kw["bind"].dialect.name == "postgresql"
+    assert (writer.batches, writer.items) == (1, 2)  # one batch: retried post by post
+    assert len(failed) == (1 if postgresql else 0)
+    with sessions.begin() as s:
+        assert get_post(session=s, team_id="T1", channel_id="C1", ts=post(2).ts) is not None
+
+
+def test_writer_counts_a_share_on_the_original(sessions: sessionmaker[Session]) -> None:
+    original = post(1)
+    share = post(2, refs=(Ref("C1", original.ts, None),))
+    writer = PostWriter(sessions)
+    try:
+        writer.store(original)
+        writer.store(share)
+        writer.store(share)  # a retry counts nothing twice
+    finally:
+        writer.close()
+    with sessions.begin() as s:
+        stored = get_post(session=s, team_id="T1", channel_id="C1", ts=original.ts)
+        assert stored is not None and stored.reference_count == 1
+        assert s.scalar(select(Reference.author_id)) == original.user_id  # from the original
 
 
 def drop(conn: Connection) -> None:

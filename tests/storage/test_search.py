@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage import fulltext
+from storage import fulltext, search
 from storage.db import MIGRATIONS, alembic_config, make_engine, make_sessions, upgrade
 from storage.models import Post
 from storage.posts import NewPost, delete_post, edit_post, record_post
@@ -27,6 +27,7 @@ from storage.search import (
     distinctive_terms,
     experts_by_words,
     search_posts,
+    term_writers,
 )
 from tests.fixtures import search_corpus as corpus
 from tests.fixtures.search_corpus import NOW, TEAM
@@ -142,6 +143,34 @@ def test_distinctive_terms_are_frequent_for_the_person_and_rare_elsewhere(
     # Everyone writes "team": it is not what sets this person apart.
     assert [t.word for t in terms] == ["modules", "terraform", "vergadering"]
     assert [(t.posts, t.workspace_posts) for t in terms] == [(3, 3), (3, 4), (2, 2)]
+    with sessions.begin() as s:
+        rare = distinctive_terms(session=s, team_id=TEAM, user_id="UTERRA", now=NOW, below=4)
+    # Only terms in fewer than 4 posts, scored as before.
+    assert [(t.word, t.score) for t in rare] == [
+        (t.word, t.score) for t in terms if t.word != "terraform"
+    ]
+
+
+def test_workspace_counts_past_the_exact_limit_are_estimated_closely(
+    sessions: Sessions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 200 posts, every fourth about terraform (50), spread evenly; only 10 are counted exactly.
+    monkeypatch.setattr("storage.search.TERM_COUNT_LIMIT", 10)
+    with sessions.begin() as s:
+        for i in range(200):
+            words = "terraform modules" if i % 4 == 0 else "team lunch"
+            stamp = f"{NOW.timestamp() - 3600 - i:.0f}.000001"
+            record_post(session=s, post=NewPost(TEAM, "C1", stamp, f"U{i % 7}", words))
+        record_post(session=s, post=NewPost(TEAM, "C1", "1.000002", "UNEW", "zeppelin zeppelin"))
+    with sessions.begin() as s:
+        counts = search._workspace_posts(s, ["terraform", "team", "zeppelin", "absent"])
+    if s.get_bind().dialect.name == "sqlite":
+        assert 40 <= counts["terraform"] <= 60
+        assert 135 <= counts["team"] <= 165
+    else:  # PostgreSQL counts up to the limit those its statistics don't list
+        assert counts["terraform"] >= 10
+    assert counts["zeppelin"] == 1
+    assert counts.get("absent", 0) == 0
 
 
 def test_distinctive_terms_look_back_only_so_many_days(sessions: Sessions) -> None:
@@ -161,6 +190,42 @@ def test_hidden_people_have_no_distinctive_terms(
     with sessions.begin() as s:
         assert distinctive_terms(session=s, team_id=TEAM, user_id="UHIDDEN", now=NOW) == []
         assert distinctive_terms(session=s, team_id=TEAM, user_id="UANNA", now=NOW) != []
+
+
+def test_term_writers_count_each_terms_posts_of_those_who_write_it_often(
+    sessions: Sessions,
+) -> None:
+    with sessions.begin() as s:
+        for i, (user, words, days, team) in enumerate(
+            [
+                ("UA", "terraform modules", 1, TEAM),
+                ("UA", "Terraform-modules again", 2, TEAM),
+                ("UA", "terraform", 3, TEAM),
+                # Another form of the same word counts for it.
+                ("UB", "vergaderingen over terraform", 1, TEAM),
+                ("UB", "de vergadering", 2, TEAM),
+                ("UB", "terraform", 120, TEAM),  # too long ago
+                ("UC", "terraform once", 1, TEAM),
+                ("UD", "terraform terraform", 1, "T2"),
+                ("UD", "terraform", 2, "T2"),
+            ]
+        ):
+            stamp = f"{(NOW - timedelta(days=days)).timestamp():.0f}.{i:06d}"
+            record_post(session=s, post=NewPost(team, "C1", stamp, user, words))
+    with sessions.begin() as s:
+        writers = term_writers(
+            session=s,
+            team_id=TEAM,
+            terms=["terraform", "modules", "vergadering", "the", "", "terraform"],
+            now=NOW,
+        )
+        assert term_writers(session=s, team_id=TEAM, terms=["the", "..."], now=NOW) == {}
+        once = term_writers(session=s, team_id=TEAM, terms=["terraform"], now=NOW, min_posts=1)
+    assert writers == {
+        "UA": {"terraform": 3, "modules": 2},
+        "UB": {"vergadering": 2},
+    }
+    assert set(once) == {"UA", "UB", "UC"}
 
 
 # -- the index follows every change to posts ---------------------------------------------------

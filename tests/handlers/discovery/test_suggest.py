@@ -44,3 +44,19 @@ def test_fresh_titles_overrule_the_department_the_suggestion_was_weighed_with() 
 
 def test_a_suggestion_without_reasons_is_just_the_person() -> None:
     assert suggestion_item(suggestion(), "", "en").text == "<@U1>"
+
+
+def test_shared_terms_are_a_reason_shown_inert() -> None:
+    found = Suggestion(
+        user_id="U1",
+        score=1.0,
+        tag=None,
+        tag_posts=0,
+        followed_by=0,
+        other_department=False,
+        terms=("kubernetes", "*migrations*", "<!channel>"),
+    )
+    text = suggestion_item(found, "", "en").text
+    assert text.startswith("<@U1>\n_you both write about kubernetes, ")
+    assert "<!channel>" not in text and "*migrations*" not in text
+    assert "jullie schrijven allebei over kubernetes" in suggestion_item(found, "", "nl").text

@@ -25,6 +25,15 @@ def test_words_are_kept_short_folded_and_without_colons_for_block_ids() -> None:
     assert ":" not in words_arg(["::::", "x:y"])
 
 
+def test_a_long_question_keeps_its_first_whole_words() -> None:
+    kept = words_arg(["kubernetes"] * 20)
+    assert kept == " ".join(["kubernetes"] * 7)
+    assert len(kept) <= MAX_WORDS_ARG
+    # Exactly as long as allowed, nothing is dropped.
+    exact = "a" * (MAX_WORDS_ARG - 5) + " bcde"
+    assert words_arg([exact]) == exact
+
+
 def test_a_hash_or_a_channel_link_names_a_tag_exactly() -> None:
     assert is_ref("#design")
     assert is_ref("<#C0DESIGN|design>")
