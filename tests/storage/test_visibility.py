@@ -28,7 +28,7 @@ from storage.references import top_quoters
 from storage.search import experts_by_words, search_posts
 from storage.stats import channel_activity, weekly_stats
 from storage.visibility import kept_since, visible_post, visible_posts
-from storage.welcome import busy_tags, starter_people
+from storage.welcome import starter_people
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 T = "T1"
@@ -220,12 +220,10 @@ def test_who_search_and_trending_count_only_visible_posts(
             session=s, team_id=T, query="kubernetes rollout", now=NOW, limit=50, kept_since=KEPT
         )
         trends = trending(session=s, team_id=T, now=NOW, days=3, kept_since=KEPT)
-        busy = busy_tags(session=s, team_id="T1", user_id="UNEW", now=NOW, kept_since=KEPT)
     assert [e.user_id for e in by_tag] == [SHOWN]
     assert [e.user_id for e in by_words] == [SHOWN]
     assert {h.user_id for h in hits} == {SHOWN}
     assert [(t.tag, t.current) for t in trends] == [("infra", 2)]
-    assert busy == [("infra", 2)]
 
 
 def test_profiles_show_only_visible_posts_and_shown_people(
