@@ -426,6 +426,7 @@ def suggest(
     if kept_since is not None:
         since = max(since, kept_since)
     tags = sorted(session.scalars(my_tags))
+    closed = closed_channel_ids(session, team_id)
     # Only the newest SUGGEST_TAG_POSTS posts of each tag count (read newest first from the
     # tag's index), so a busy tag costs no more than a quiet one.
     for chunk in chunked(tags, SUGGEST_TAG_CHUNK):
@@ -449,7 +450,9 @@ def suggest(
             select(Post.user_id, newest.c.tag, func.count())
             .select_from(newest)
             .join(Post, Post.id == newest.c.post_id)
-            .where(visible_post(team_id, Post))
+            # Retention is ``since``; hidden authors are left out with the people looked up
+            # below, so only the channel is checked here (against a list, usually empty).
+            .where(open_channel(Post.channel_id, closed))
             .group_by(Post.user_id, newest.c.tag)
             .order_by(Post.user_id, newest.c.tag)
         ):
@@ -457,6 +460,15 @@ def suggest(
             if author not in by_tag or by_tag[author][1] < n:
                 by_tag[author] = (tag, int(n))
     grouped = as_expression(Follow.target)
+    # A hidden person's follows suggest no one either: they are taken out of the list first.
+    recent = list(session.scalars(my_recent))
+    hidden_recent = set(
+        session.scalars(
+            select(Person.user_id).where(
+                Person.team_id == team_id, Person.user_id.in_(recent), is_hidden(Person)
+            )
+        )
+    )
     followed_by = {
         target: int(n)
         for target, n in session.execute(
@@ -464,9 +476,7 @@ def suggest(
             .where(
                 Follow.team_id == team_id,
                 Follow.kind == "person",
-                Follow.follower_id.in_(list(session.scalars(my_recent))),
-                # A hidden person's follows suggest no one either.
-                shown_person(team_id, Follow.follower_id),
+                Follow.follower_id.in_([uid for uid in recent if uid not in hidden_recent]),
             )
             .group_by(grouped)
         )

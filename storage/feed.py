@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 from storage.channels import open_channels
 from storage.db import chunked
 from storage.models import Follow, Mute, Post, PostTag
-from storage.visibility import visible_post
+from storage.visibility import closed_channel_ids, visible_post
 
 # Followed tags per statement (SQLite allows 500 parts in a UNION).
 TAG_CHUNK = 100
@@ -78,7 +78,8 @@ def latest_posts(
     shown: list[Any] = [
         Post.user_id != user_id,
         or_(Post.thread_ts.is_(None), Post.thread_ts == Post.ts, Post.is_broadcast),
-        visible_post(team_id, Post, kept_since),
+        # Closed channels read once (usually none): no lookup per post for them.
+        visible_post(team_id, Post, kept_since, closed_channel_ids(session, team_id)),
     ]
     if muted_people:
         shown.append(Post.user_id.not_in(muted_people))

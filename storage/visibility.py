@@ -107,14 +107,21 @@ def within_retention(posted_at: Any, since: datetime | None) -> ColumnElement[bo
 
 
 def visible_post(
-    team_id: str, post: Any = Post, since: datetime | None = None
+    team_id: str,
+    post: Any = Post,
+    since: datetime | None = None,
+    closed: Sequence[str] | None = None,
 ) -> ColumnElement[bool]:
     """Whether a post (``Post`` or an alias) may be shown: author shown, channel open, within
     retention (``since``, see :func:`kept_since`). Per-row EXISTS checks, for queries that
-    find their posts through an index and stop at a LIMIT."""
+    find their posts through an index and stop at a LIMIT; given the ``closed`` channels read
+    beforehand (:func:`closed_channel_ids`), the channel is checked against that list instead,
+    which costs nothing when none is closed."""
     return and_(
         ~hidden_author(team_id, post.user_id),
-        ~closed_channel(team_id, post.channel_id),
+        ~closed_channel(team_id, post.channel_id)
+        if closed is None
+        else open_channel(post.channel_id, closed),
         within_retention(post.posted_at, since),
     )
 
