@@ -50,7 +50,13 @@ from sqlalchemy.orm import Session
 
 from storage import fulltext
 from storage.models import Post
-from storage.visibility import closed_channel, hidden_author, visible_post, within_retention
+from storage.visibility import (
+    closed_channel,
+    closed_channel_ids,
+    hidden_author,
+    visible_post,
+    within_retention,
+)
 
 # Matching posts ranked per question, newest first (see the module docstring).
 MATCH_LIMIT = 1000
@@ -135,9 +141,10 @@ def _scored(
     """Visible matching posts of ``team_id`` with their score: relevance (0-1) × engagement ×
     recency, recency running from 1 (now) down towards ``recency_floor``.
 
-    Visible by :func:`storage.visibility.visible_post`, per matching post (EXISTS checks on
-    primary keys: a ``NOT IN`` list of hidden people made PostgreSQL read the whole posts
-    table instead of looking up the few matching posts)."""
+    Visible by :func:`storage.visibility.visible_post`, per matching post (an EXISTS on the
+    author's person row: a ``NOT IN`` list of hidden people made PostgreSQL read the whole
+    posts table instead of looking up the few matching posts; closed channels as a list read
+    once, usually empty)."""
     m = _matches(session, query, every_word=every_word)
     best = func.max(m.c.relevance).over()
     relevance = func.coalesce(m.c.relevance / func.nullif(best, 0.0), 1.0)
@@ -152,7 +159,10 @@ def _scored(
         )
         .select_from(m)
         .join(Post, Post.id == m.c.post_id)
-        .where(Post.team_id == team_id, visible_post(team_id, Post, kept_since))
+        .where(
+            Post.team_id == team_id,
+            visible_post(team_id, Post, kept_since, closed_channel_ids(session, team_id)),
+        )
         .subquery("scored")
     )
 
@@ -617,6 +627,7 @@ def term_writers(
     if not words:
         return {}
     since = now - timedelta(days=days)
+    closed = closed_channel_ids(session, team_id)
     parts = []
     for word in words:
         matching = _term_posts(session, word)
@@ -628,7 +639,7 @@ def term_writers(
                 Post.team_id == team_id,
                 Post.posted_at >= since,
                 Post.posted_at <= now,
-                visible_post(team_id, Post, kept_since),
+                visible_post(team_id, Post, kept_since, closed),
             )
             .group_by(Post.user_id)
             .having(func.count() >= min_posts)
