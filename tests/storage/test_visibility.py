@@ -129,7 +129,12 @@ def authors_of(world: dict[str, str], tss: list[str]) -> set[str]:
     return {world[ts] for ts in tss}
 
 
-@pytest.mark.parametrize("shape", [visible_post, visible_posts])
+def with_closed_list(team_id: str, post: object, since: object) -> object:
+    """visible_post checking channels against the list of closed ones read beforehand."""
+    return visible_post(team_id, post, since, [CLOSED])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("shape", [visible_post, visible_posts, with_closed_list])
 def test_each_condition_of_the_rule_hides_a_post(
     sessions: sessionmaker[Session], world: dict[str, str], shape: object
 ) -> None:
