@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from standin.blockkit import MAX_MESSAGE_TEXT, blocks_problems
 from ui import blocks
 from ui.blocks import FOLLOW_ACTION, MUTE_ACTION, Button, Item, block_id, parse_block_id
-from standin.blockkit import MAX_MESSAGE_TEXT, blocks_problems
 from ui.text import utf16_len
 
 answer = blocks.answer
