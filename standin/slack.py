@@ -4,6 +4,8 @@ Two directions are covered:
 
 * :class:`StandinSlack` answers the Slack Web API (point ``WebClient(base_url=standin.url)`` at it),
   Slack's file upload URLs and ``response_url`` posts, records every call and can inject faults.
+  It refuses messages and views Slack would refuse (:mod:`standin.blockkit`), answering as Slack
+  does, and lists them in :meth:`StandinSlack.refusals`.
 * :class:`SlackToApp` plays Slack towards Kring's HTTP endpoint: signed Events API envelopes,
   slash commands and interactivity payloads.
 

@@ -163,21 +163,115 @@ def test_each_refusal_names_where_the_problem_is() -> None:
     assert problems == ["must be less than 3001 characters [json-pointer:/blocks/1/text/text]"]
 
 
-@pytest.mark.parametrize("blocks", [r[1] for r in REFUSED], ids=[r[0] for r in REFUSED])
-def test_what_slack_sdk_refuses_the_standin_refuses_too(blocks: list[dict[str, Any]]) -> None:
-    # slack_sdk's models check some of Slack's rules; the stand-in must not be laxer than them.
-    sdk_refuses = False
+def sdk_refuses(blocks: list[dict[str, Any]]) -> bool:
+    """Whether slack_sdk's Block Kit models refuse ``blocks`` (unknown types, limits they know)."""
     try:
-        parsed = Block.parse_all(blocks)
-        if len(parsed) != len(blocks) or any(b is None for b in parsed):
-            sdk_refuses = True
-        for block in parsed:
-            if block is not None:
-                block.validate_json()
-    except (SlackObjectFormationError, KeyError, TypeError):
-        sdk_refuses = True
-    if sdk_refuses:
-        assert blocks_problems(blocks)
+        for block in blocks:
+            parsed = Block.parse(block)
+            if parsed is None:
+                return True
+            parsed.to_dict()  # validates the block and, through theirs, its elements
+    except SlackObjectFormationError:
+        return True
+    return False
+
+
+def select(options: int, text: str = "o", value: str = "v") -> dict[str, Any]:
+    option = {"text": {"type": "plain_text", "text": text}, "value": value}
+    return {
+        "type": "static_select",
+        "action_id": "pick",
+        "placeholder": {"type": "plain_text", "text": "Pick"},
+        "options": [option] * options,
+    }
+
+
+def confirm(title: int = 1, text: int = 1, yes: int = 1) -> dict[str, Any]:
+    return {
+        **button("go"),
+        "confirm": {
+            "title": {"type": "plain_text", "text": "t" * title},
+            "text": {"type": "plain_text", "text": "t" * text},
+            "confirm": {"type": "plain_text", "text": "y" * yes},
+            "deny": {"type": "plain_text", "text": "n"},
+        },
+    }
+
+
+def actions(*elements: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"type": "actions", "elements": list(elements)}]
+
+
+# Limits slack_sdk's models check as well: (name, its limit, blocks with n of the thing).
+SHARED_LIMITS: list[tuple[str, int, Any]] = [
+    ("section text", 3000, lambda n: [section("x" * n)]),
+    (
+        "header text",
+        150,
+        lambda n: [{"type": "header", "text": {"type": "plain_text", "text": "h" * n}}],
+    ),
+    (
+        "button text",
+        75,
+        lambda n: actions({**button("go"), "text": {"type": "plain_text", "text": "b" * n}}),
+    ),
+    ("button value", 2000, lambda n: actions(button("go", "v" * n))),
+    ("action_id", 255, lambda n: actions(button("a" * n))),
+    ("block_id", 255, lambda n: [section("s", block_id="b" * n)]),
+    ("actions elements", 25, lambda n: actions(*(button(f"b{i}") for i in range(n)))),
+    (
+        "context elements",
+        10,
+        lambda n: [{"type": "context", "elements": [{"type": "mrkdwn", "text": "c"}] * n}],
+    ),
+    (
+        "section fields",
+        10,
+        lambda n: [{"type": "section", "fields": [{"type": "mrkdwn", "text": "f"}] * n}],
+    ),
+    ("select options", 100, lambda n: actions(select(n))),
+    ("confirm title", 100, lambda n: actions(confirm(title=n))),
+    ("confirm text", 300, lambda n: actions(confirm(text=n))),
+    ("confirm button", 30, lambda n: actions(confirm(yes=n))),
+]
+# Limits slack_sdk's models know but do not check in a select's options (nor in a section's
+# fields): the stand-in does.
+STANDIN_ONLY_LIMITS: list[tuple[str, int, Any]] = [
+    ("option text", 75, lambda n: actions(select(1, text="o" * n))),
+    ("option value", 150, lambda n: actions(select(1, value="v" * n))),
+    (
+        "section field text",
+        2000,
+        lambda n: [{"type": "section", "fields": [{"type": "mrkdwn", "text": "f" * n}]}],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("limit", "make"), [r[1:] for r in SHARED_LIMITS], ids=[r[0] for r in SHARED_LIMITS]
+)
+def test_standin_and_slack_sdk_agree_on_both_sides_of_each_limit_they_share(
+    limit: int, make: Any
+) -> None:
+    # The stand-in keeps its own copy of Slack's rules (it must not drift with the SDK), so this
+    # is where a limit that one of them gets wrong shows up.
+    assert not sdk_refuses(make(limit)) and blocks_problems(make(limit)) == []
+    assert sdk_refuses(make(limit + 1)) and blocks_problems(make(limit + 1)) != []
+
+
+@pytest.mark.parametrize(
+    ("limit", "make"), [r[1:] for r in STANDIN_ONLY_LIMITS], ids=[r[0] for r in STANDIN_ONLY_LIMITS]
+)
+def test_standin_checks_limits_slack_sdk_lets_through(limit: int, make: Any) -> None:
+    assert blocks_problems(make(limit)) == []
+    assert blocks_problems(make(limit + 1)) != []
+    # When slack_sdk starts checking one of these, it belongs in SHARED_LIMITS.
+    assert not sdk_refuses(make(limit + 1))
+
+
+def test_unknown_block_types_are_refused_by_both() -> None:
+    blocks = [{"type": "fancy", "text": "hi"}]
+    assert sdk_refuses(blocks) and blocks_problems(blocks)
 
 
 def test_message_text_over_40000_characters_is_msg_too_long(
@@ -199,7 +293,7 @@ def test_ephemeral_messages_and_updates_are_checked_too(
 ) -> None:
     call = getattr(client, method)
     with pytest.raises(SlackApiError) as raised:
-        call(channel="C0001", user="U0001", ts="1700000000.000100", blocks=[section("")])
+        call(channel="C0001", user="U0001", ts="1700000000.000100", text="x", blocks=[section("")])
 
     assert raised.value.response["error"] == "invalid_blocks"
     assert [r.method for r in standin.refusals()] == [method.replace("_", ".")]
