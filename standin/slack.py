@@ -4,6 +4,8 @@ Two directions are covered:
 
 * :class:`StandinSlack` answers the Slack Web API (point ``WebClient(base_url=standin.url)`` at it),
   Slack's file upload URLs and ``response_url`` posts, records every call and can inject faults.
+  It refuses messages and views Slack would refuse (:mod:`standin.blockkit`), answering as Slack
+  does, and lists them in :meth:`StandinSlack.refusals`.
 * :class:`SlackToApp` plays Slack towards Kring's HTTP endpoint: signed Events API envelopes,
   slash commands and interactivity payloads.
 
@@ -38,8 +40,11 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+from standin.blockkit import MAX_MESSAGE_TEXT, blocks_problems, view_problems
+
 __all__ = [
     "Call",
+    "Refusal",
     "Response",
     "SlackToApp",
     "StandinSlack",
@@ -110,6 +115,39 @@ class Call:
     @property
     def ok(self) -> bool:
         return self.status == 200 and self.error is None
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Something Kring sent that Slack would have refused (see :mod:`standin.blockkit`).
+
+    ``method`` is the Web API method, "response_url", or "ack" for the body of Kring's answer
+    to a slash command or click; ``problems`` are Slack's descriptions of what is wrong.
+    """
+
+    method: str
+    error: str
+    problems: tuple[str, ...]
+    params: dict[str, Any]
+
+
+# Where Slack checks a message's text and blocks, and where it checks a view.
+MESSAGE_METHODS = frozenset(
+    {"chat.postMessage", "chat.postEphemeral", "chat.update", "chat.scheduleMessage"}
+)
+VIEW_METHODS = frozenset({"views.publish", "views.open", "views.update", "views.push"})
+
+
+def message_refusal(params: dict[str, Any]) -> tuple[str, list[str]] | None:
+    """Slack's error and problem list for a message it would refuse; None when it is fine."""
+    text = params.get("text")
+    if isinstance(text, str) and len(text.encode("utf-16-le")) // 2 > MAX_MESSAGE_TEXT:
+        return "msg_too_long", [f"text must be at most {MAX_MESSAGE_TEXT} characters"]
+    blocks = params.get("blocks")
+    if blocks is None or blocks == "":
+        return None
+    problems = blocks_problems(blocks, "message")
+    return ("invalid_blocks", problems) if problems else None
 
 
 @dataclass
@@ -195,6 +233,7 @@ class StandinSlack:
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._calls: list[Call] = []
+        self._refusals: list[Refusal] = []
         self._users: dict[str, dict[str, Any]] = {}
         self._locales: dict[str, str] = {}
         # The workspace's custom profile field definitions, as team.profile.get lists them.
@@ -502,9 +541,44 @@ class StandinSlack:
             return [c for c in self._calls if method is None or c.method == method]
 
     def clear(self) -> None:
-        """Forget recorded calls; workspace state, faults and delays stay."""
+        """Forget recorded calls and refusals; workspace state, faults and delays stay."""
         with self._lock:
             self._calls.clear()
+            self._refusals.clear()
+
+    def refusals(self) -> list[Refusal]:
+        """What was sent that Slack would have refused (and the stand-in did refuse), in order.
+
+        A refused message is not delivered: it is in :meth:`calls` only as a failed call, never
+        in :meth:`posted_messages`, :meth:`response_url_posts` or :meth:`home_view`.
+        """
+        with self._lock:
+            return list(self._refusals)
+
+    def check_ack(self, body: bytes) -> None:
+        """Check the body of Kring's HTTP answer to a slash command or click, which Slack
+        shows as a message; a body Slack would refuse is recorded as a refusal of "ack"."""
+        try:
+            payload = json.loads(body) if body else None
+        except ValueError:
+            return  # plain text: Slack shows it as it is
+        if not isinstance(payload, dict):
+            return
+        if payload.get("response_action") is not None:
+            # A view_submission answer: its view, if any, is checked like views.update's.
+            view = payload.get("view")
+            problems = view_problems(view) if view is not None else []
+            if problems:
+                self._refuse("ack", "invalid_arguments", problems, payload)
+            return
+        refused = message_refusal(payload)
+        if refused is not None:
+            self._refuse("ack", *refused, payload)
+
+    def _refuse(self, method: str, error: str, problems: list[str], params: dict[str, Any]) -> None:
+        with self._lock:
+            self._refusals.append(Refusal(method, error, tuple(problems), copy.deepcopy(params)))
+            self._changed.notify_all()
 
     def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
         """Block until ``count`` calls of ``method`` were recorded; return all of them."""
@@ -608,6 +682,9 @@ class StandinSlack:
             # Socket Mode's connection is opened with the app-level token, and only with it.
             if token.startswith("xapp-") != (method in APP_TOKEN_METHODS):
                 return _json_reply({"ok": False, "error": "not_allowed_token_type"})
+            refused = self._check_payload(method, params)
+            if refused is not None:
+                return refused
             stub = self._stubs.get(method)
             if stub is not None:
                 return _json_reply({"ok": True, **copy.deepcopy(stub)})
@@ -653,6 +730,12 @@ class StandinSlack:
         def answer() -> _Reply:
             if not valid:
                 return _text_reply(400, "invalid_payload", "invalid_payload")
+            # Slack answers a response_url post it refuses with a 400 and the bare error code.
+            refused = message_refusal(params)
+            if refused is not None:
+                error, problems = refused
+                self._refuse("response_url", error, problems, params)
+                return _text_reply(400, error, error)
             return _text_reply(200, "ok")
 
         return self._answer("response_url", params, None, arrived, answer)
@@ -671,6 +754,34 @@ class StandinSlack:
             self._calls.append(Call(method, params, arrived, reply.status, reply.error, token))
             self._changed.notify_all()
             return dataclasses.replace(reply, delay=self._delays.get(method, 0.0))
+
+    def _check_payload(self, method: str, params: dict[str, Any]) -> _Reply | None:
+        """Slack's answer when the message or view of ``method`` breaks Block Kit's rules."""
+        if method in MESSAGE_METHODS:
+            refused = message_refusal(params)
+            if refused is None:
+                return None
+            error, problems = refused
+            self._refuse(method, error, problems, params)
+            answer: dict[str, Any] = {"ok": False, "error": error}
+            if error == "invalid_blocks":
+                answer["errors"] = problems
+                answer["response_metadata"] = {"messages": [f"[ERROR] {p}" for p in problems]}
+            return _json_reply(answer)
+        if method in VIEW_METHODS and "view" in params:
+            problems = view_problems(params["view"])
+            if not problems:
+                return None
+            self._refuse(method, "invalid_arguments", problems, params)
+            messages = [f"[ERROR] {p}" for p in problems]
+            return _json_reply(
+                {
+                    "ok": False,
+                    "error": "invalid_arguments",
+                    "response_metadata": {"messages": messages},
+                }
+            )
+        return None
 
     def _take_fault(self, method: str) -> _Fault | None:
         queue = self._faults.get(method)
@@ -1263,12 +1374,16 @@ class SlackToApp:
         request = urllib.request.Request(self.base_url, data=body, headers=sent, method="POST")
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as answer:
-                return Response(
+                response = Response(
                     answer.status, _lower_headers(answer.headers.items()), answer.read()
                 )
         except urllib.error.HTTPError as exc:
             with exc:
                 return Response(exc.code, _lower_headers(exc.headers.items()), exc.read())
+        if self.standin is not None and response.status == 200:
+            # Slack shows the app's answer to a command or click; it checks it as a message.
+            self.standin.check_ack(response.body)
+        return response
 
     def post_event(
         self,

@@ -58,6 +58,12 @@ def department_label(person: Person | None) -> str:
     return clean_department(person.department_field or "") or title_department(person.title)
 
 
+# The lengths of the people table's text columns (storage.models.Person).
+NAME_LENGTH = 255
+TZ_LENGTH = 64
+LOCALE_LENGTH = 16
+
+
 def upsert_profile(*, session: Session, team_id: str, profile: Profile, now: datetime) -> Person:
     """Store or refresh a person's cached profile.
 
@@ -87,14 +93,16 @@ def upsert_profile(*, session: Session, team_id: str, profile: Profile, now: dat
         person.fetched_at = now
         session.flush()
         return person
-    person.name = profile.name
-    person.real_name = profile.real_name
-    person.display_name = profile.display_name
-    person.title = profile.title
-    person.tz = profile.tz
+    # Slack's profile fields may be longer than the columns (PostgreSQL refuses what SQLite
+    # would keep): cut to fit, as these are shown clipped anyway.
+    person.name = profile.name[:NAME_LENGTH]
+    person.real_name = profile.real_name[:NAME_LENGTH]
+    person.display_name = profile.display_name[:NAME_LENGTH]
+    person.title = profile.title[:NAME_LENGTH]
+    person.tz = profile.tz[:TZ_LENGTH] if profile.tz is not None else None
     person.tz_offset = profile.tz_offset
     if profile.locale is not None:
-        person.locale = profile.locale
+        person.locale = profile.locale[:LOCALE_LENGTH]
     person.is_bot = profile.is_bot
     person.deleted = profile.deleted
     person.is_admin = profile.is_admin

@@ -58,3 +58,6 @@ def standin() -> Iterator[StandinSlack]:
     with StandinSlack() as slack:
         populate(slack)
         yield slack
+    # Whatever a test checks, nothing sent may be what Slack would refuse (standin.blockkit).
+    refused = slack.refusals()
+    assert not refused, f"Slack would have refused what was sent: {refused}"

@@ -37,6 +37,8 @@ PAGE_ACTION = "kring_page"
 
 MAX_BLOCKS = 50  # in a message; a Home view may have 100
 MAX_SECTION_TEXT = 3000
+# A message's fallback text; Slack refuses a longer one (msg_too_long).
+MAX_MESSAGE_TEXT = 40_000
 MAX_BUTTON_TEXT = 75
 MAX_BUTTON_VALUE = 2000
 BLOCK_ID_PREFIX = "kring"
@@ -134,16 +136,19 @@ def answer(
     room = MAX_BLOCKS - len(blocks) - 1
     shown = list(items[:room])
     more += len(items) - len(shown)
+    lines = [head]
     for item in shown:
+        text = fit(item.text, MAX_SECTION_TEXT, cut)
         blocks.append(
             section(
-                Item(fit(item.text, MAX_SECTION_TEXT, cut), item.button),
+                Item(text, item.button),
                 block_id(view, arg, next(numbered)) if item.button else None,
             )
         )
-    lines = [head, *(item.text for item in shown)]
+        lines.append(text)
     if more > 0 and more_line is not None:
         tail = fit(more_line(more), MAX_SECTION_TEXT, cut)
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=tail)]))
         lines.append(tail)
-    return Reply(text="\n".join(lines), blocks=[b.to_dict() for b in blocks])
+    text = fit("\n".join(lines), MAX_MESSAGE_TEXT, cut)
+    return Reply(text=text, blocks=[b.to_dict() for b in blocks])

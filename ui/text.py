@@ -30,9 +30,14 @@ def clip(text: str, limit: int) -> str:
 
 def clip_plain(text: str, limit: int) -> str:
     """Plain text cut to ``limit`` UTF-16 units, ending in "…" when cut."""
-    while utf16_len(text) > limit:
-        text = clip(text, len(text) - max(1, utf16_len(text) - limit))
-    return text
+    size = len(text)
+    clipped = text
+    while utf16_len(clipped) > limit and size > 0:
+        # A character is at most two units: shrinking by half the overage never cuts more than
+        # needed (shrinking by the whole overage emptied text full of emoji).
+        size -= max(1, (utf16_len(clipped) - limit + 1) // 2)
+        clipped = clip(text, size)
+    return clipped
 
 
 def fit(text: str, limit: int, cut: Cut) -> str:

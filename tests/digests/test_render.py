@@ -21,6 +21,7 @@ from slack_sdk.models.blocks import (
 from digests import render as render_module
 from digests.model import Digest, DigestItem
 from digests.render import render, render_text
+from standin.blockkit import blocks_problems
 
 PERMALINK = (
     "https://acme.slack.com/archives/C1/p1700000000000100?thread_ts=1700000000.000100&cid=C1"
@@ -401,6 +402,7 @@ def test_never_more_than_50_blocks_or_3000_chars_per_section(
     assert 0 < len(text) <= 150
     assert "\n" not in text
     assert len(blocks) <= 50
+    assert blocks_problems(blocks) == []  # what the stand-in Slack would refuse
     for block in blocks:
         parsed = Block.parse(block)
         assert parsed is not None

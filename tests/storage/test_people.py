@@ -133,3 +133,25 @@ def test_a_profile_that_does_not_tell_the_department_keeps_the_stored_one(
     emptied = store(title="Controller, Operations", department="")
     assert (emptied.department_field, emptied.department) == ("", "operations")
     assert store(department="x" * 300).department_field == "x" * MAX_DEPARTMENT
+
+
+def test_profile_fields_longer_than_the_columns_are_stored_cut(
+    sessions: sessionmaker[Session],
+) -> None:
+    long = Profile(
+        "ULONG",
+        name="n" * 300,
+        real_name="r" * 300,
+        display_name="😀" * 300,
+        title="Engineer, " + "t" * 400,
+        tz="Europe/" + "x" * 100,
+        locale="en-" + "X" * 30,
+    )
+    with sessions.begin() as s:
+        upsert_profile(session=s, team_id="T1", profile=long, now=NOW)
+    with sessions.begin() as s:
+        person = s.get(Person, ("T1", "ULONG"))
+        assert person is not None
+        assert (len(person.name), len(person.display_name), len(person.title)) == (255, 255, 255)
+        assert person.display_name == "😀" * 255
+        assert len(person.tz or "") == 64 and len(person.locale or "") == 16

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from standin.blockkit import MAX_MESSAGE_TEXT, blocks_problems
 from ui import blocks
 from ui.blocks import FOLLOW_ACTION, MUTE_ACTION, Button, Item, block_id, parse_block_id
 from ui.text import utf16_len
@@ -50,7 +51,7 @@ def blocks_with_buttons(shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def test_answer_stays_within_slack_limits_for_any_input() -> None:
-    label = "Volgen " * 30
+    label = "Volgen " + "😀" * 60
     items = [
         Item("😀" * 4000 + f" {n}", Button(FOLLOW_ACTION, label, f"person:U{n}"))
         for n in range(200)
@@ -70,6 +71,9 @@ def test_answer_stays_within_slack_limits_for_any_input() -> None:
             assert utf16_len(block["text"]["text"]) <= 3000
             if "accessory" in block:
                 assert utf16_len(block["accessory"]["text"]["text"]) <= 75
+    assert blocks_problems(shown) == []
+    # The fallback text too: past 40,000 characters Slack refuses the message (msg_too_long).
+    assert utf16_len(reply.text) <= MAX_MESSAGE_TEXT
     with_buttons = len(blocks_with_buttons(shown))
     assert shown[-1]["type"] == "context"
     assert f"…and {5 + 200 - with_buttons} more." == shown[-1]["elements"][0]["text"]

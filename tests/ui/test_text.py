@@ -31,3 +31,11 @@ def test_fit_counts_utf16_and_keeps_markup_whole() -> None:
 
 def test_fit_leaves_text_that_fits_alone() -> None:
     assert fit("*a* <@U1>", 10, cut_mrkdwn) == "*a* <@U1>"
+
+
+def test_clip_plain_keeps_most_of_text_far_over_the_limit_in_emoji() -> None:
+    # Over by more units than the limit: shrinking by the overage in code points emptied it.
+    for text in ("Follow " + "😀" * 100, "😀" * 1000, "Weekly digest: " + "🎉" * 200):
+        clipped = clip_plain(text, 75)
+        assert 70 <= utf16_len(clipped) <= 75, (text[:20], clipped)
+        assert clipped.endswith("…")
