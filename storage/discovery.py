@@ -12,12 +12,12 @@ from sqlalchemy import (
     ColumnElement,
     Float,
     and_,
+    bindparam,
     cast,
     func,
     literal_column,
     or_,
     select,
-    union_all,
 )
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
@@ -38,8 +38,6 @@ from storage.visibility import (
 EXPERT_HALF_LIFE_DAYS = 90.0
 # `suggest`: the newest posts of each followed tag that count towards "posts about #tag".
 SUGGEST_TAG_POSTS = 300
-# Followed tags per statement (SQLite allows 500 parts in a UNION).
-SUGGEST_TAG_CHUNK = 100
 # Candidates whose profiles are read at a time, best first.
 SUGGEST_LOOKUP_CHUNK = 100
 # The most recent follows that suggestions draw on (tags, people; about what most people follow
@@ -428,34 +426,31 @@ def suggest(
     tags = sorted(session.scalars(my_tags))
     closed = closed_channel_ids(session, team_id)
     # Only the newest SUGGEST_TAG_POSTS posts of each tag count (read newest first from the
-    # tag's index), so a busy tag costs no more than a quiet one.
-    for chunk in chunked(tags, SUGGEST_TAG_CHUNK):
-        newest = union_all(
-            *(
-                select(
-                    select(PostTag.post_id, PostTag.tag)
-                    .where(
-                        PostTag.team_id == team_id,
-                        PostTag.tag == tag,
-                        PostTag.posted_at >= since,
-                    )
-                    .order_by(PostTag.posted_at.desc(), PostTag.post_id.desc())
-                    .limit(SUGGEST_TAG_POSTS)
-                    .subquery()
-                )
-                for tag in chunk
-            )
-        ).subquery()
-        for author, tag, n in session.execute(
-            select(Post.user_id, newest.c.tag, func.count())
-            .select_from(newest)
-            .join(Post, Post.id == newest.c.post_id)
-            # Retention is ``since``; hidden authors are left out with the people looked up
-            # below, so only the channel is checked here (against a list, usually empty).
-            .where(open_channel(Post.channel_id, closed))
-            .group_by(Post.user_id, newest.c.tag)
-            .order_by(Post.user_id, newest.c.tag)
-        ):
+    # tag's index), so a busy tag costs no more than a quiet one. One statement per tag, the
+    # same each time: SQLAlchemy compiles it once, where a UNION as wide as the person's tags
+    # was compiled anew for every person (more than the database's work).
+    newest = (
+        select(PostTag.post_id)
+        .where(
+            PostTag.team_id == team_id,
+            PostTag.tag == bindparam("tag"),
+            PostTag.posted_at >= since,
+        )
+        .order_by(PostTag.posted_at.desc(), PostTag.post_id.desc())
+        .limit(SUGGEST_TAG_POSTS)
+        .subquery()
+    )
+    per_author = (
+        select(Post.user_id, func.count())
+        .select_from(newest)
+        .join(Post, Post.id == newest.c.post_id)
+        # Retention is ``since``; hidden authors are left out with the people looked up
+        # below, so only the channel is checked here (against a list, usually empty).
+        .where(open_channel(Post.channel_id, closed))
+        .group_by(Post.user_id)
+    )
+    for tag in tags:
+        for author, n in session.execute(per_author, {"tag": tag}):
             tag_posts[author] = tag_posts.get(author, 0) + int(n)
             if author not in by_tag or by_tag[author][1] < n:
                 by_tag[author] = (tag, int(n))
