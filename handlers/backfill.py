@@ -12,6 +12,7 @@ RateLimitErrorRetryHandler waits out a 429's Retry-After.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
@@ -32,6 +33,8 @@ from storage.posts import NewPost, record_posts
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200  # conversations.history's and .replies' largest page Slack recommends
+# Pages of history read before the window for threads that still had replies inside it.
+OLDER_THREAD_PAGES = 5
 CALLS_PER_MINUTE = 50.0  # Tier 3
 BURST = 20  # a short import (a quiet channel) need not wait at all
 
@@ -157,6 +160,13 @@ def backfill_channel(
                     )
             next_cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
             last = not page.get("has_more") or not next_cursor
+            if last:
+                # Stored with the last page: a failure here asks that page again on resume.
+                posts.extend(
+                    _older_thread_replies(
+                        client, pacer, team_id, channel_id, progress.oldest, names, summary
+                    )
+                )
             # Parents before their replies, oldest first, as live events arrive.
             posts.sort(key=lambda post: float(post.ts))
             with sessions.begin() as session:
@@ -189,6 +199,42 @@ def backfill_channel(
         summary.error = str(exc.response.get("error") or exc)
     log.info("backfill %s/%s", team_id, summary.line())
     return summary
+
+
+def _older_thread_replies(
+    client: WebClient,
+    pacer: Pacer,
+    team_id: str,
+    channel_id: str,
+    oldest: str,
+    names: Callable[[list[str]], dict[str, str]],
+    summary: Summary,
+) -> list[NewPost]:
+    """Replies inside the window to threads started before it.
+
+    conversations.history with ``oldest`` never returns such a thread's parent, so the history
+    just before the window is read for parents whose ``latest_reply`` falls inside it, at most
+    OLDER_THREAD_PAGES pages: threads that old are rarely still alive. Their replies from the
+    window are imported; the parents themselves are older than the window and are not."""
+    posts: list[NewPost] = []
+    older = _pages(pacer, client.conversations_history, channel=channel_id, latest=oldest)
+    for page in itertools.islice(older, OLDER_THREAD_PAGES):
+        for message in page.get("messages") or ():
+            if int(message.get("reply_count") or 0) == 0 or not message.get("ts"):
+                continue
+            if _ts(message.get("latest_reply")) <= float(oldest):
+                continue
+            summary.threads += 1
+            replies = _replies(client, pacer, team_id, channel_id, message, names, summary)
+            posts.extend(post for post in replies if float(post.ts) > float(oldest))
+    return posts
+
+
+def _ts(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0
 
 
 def _replies(

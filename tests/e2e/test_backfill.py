@@ -62,6 +62,12 @@ def joins(kring: Running, channel: str = "C0DESIGN") -> None:
     kring.kring.deps.backfills.wait(timeout=60)
 
 
+def window_calls(standin: StandinSlack) -> list[Any]:
+    """conversations.history calls for the window itself (not the look before it for older
+    threads with replies inside it, which asks with ``latest``)."""
+    return [c for c in standin.calls("conversations.history") if "latest" not in c.params]
+
+
 def post_count(kring: Running) -> int:
     with kring.sessions() as s:
         return int(s.scalar(select(func.count()).select_from(Post)) or 0)
@@ -91,9 +97,12 @@ def test_kring_joining_a_channel_imports_its_history_by_the_live_rules(kring: Ru
     assert db.tags(kring.sessions, ICONS) == {"release"}
     assert db.mentions(kring.sessions, ICONS) == {"U0CAT"}
     assert posts[ICONS].edited_at is not None
-    history = kring.standin.calls("conversations.history")
+    history = window_calls(kring.standin)
     assert [c.params.get("limit") for c in history] == [str(PAGE_SIZE)]
     assert float(history[0].params["oldest"]) == (NOW - timedelta(days=90)).timestamp()
+    # And once just before the window, for older threads with replies inside it.
+    before = [c for c in kring.standin.calls("conversations.history") if "latest" in c.params]
+    assert [c.params["latest"] for c in before] == [history[0].params["oldest"]]
     assert [c.params["ts"] for c in kring.standin.calls("conversations.replies")] == [KICKOFF]
 
 
@@ -113,7 +122,7 @@ def test_backfill_after_live_events_and_again_stores_nothing_twice(kring: Runnin
     joins(kring)
     assert post_count(kring) == 5
     assert db.posts(kring.sessions)[KICKOFF].reply_count == 2
-    assert len(kring.standin.calls("conversations.history")) == 2
+    assert len(window_calls(kring.standin)) == 2
     with kring.sessions() as s:
         state = s.get(BackfillState, ("T0001", "C0DESIGN"))
         assert state is not None and state.finished_at is not None and state.posts == 0
@@ -155,7 +164,7 @@ def test_interrupted_backfill_resumes_from_its_cursor(kring: Running) -> None:
     kring.standin.clear()
     assert run(Pacer(per_minute=0)) is None
     assert set(db.posts(kring.sessions)) == set(stamps)
-    calls = kring.standin.calls("conversations.history")
+    calls = window_calls(kring.standin)
     # The second run starts at the page it had reached; the first page is not asked again.
     assert calls[0].params.get("cursor") == cursor
     assert all(c.params.get("cursor") for c in calls)
@@ -166,7 +175,7 @@ def test_rate_limited_history_is_asked_again_after_retry_after(kring: Running) -
     kring.standin.fail_next("conversations.history", status=429, retry_after=1)
     joins(kring)
     assert post_count(kring) == 5  # Dan did not opt out here
-    calls = kring.standin.calls("conversations.history")
+    calls = window_calls(kring.standin)
     assert len(calls) == 2 and calls[0].params == calls[1].params
 
 
@@ -249,3 +258,56 @@ def test_kring_backfill_command_imports_every_public_channel_and_sums_up(
     with running_kring(db_url, standin) as kring:
         assert set(stamps) <= set(db.posts(kring.sessions))
         assert "1795165200.000200" not in db.posts(kring.sessions)
+
+
+def test_replies_inside_the_window_to_an_older_thread_are_imported(kring: Running) -> None:
+    parent = f"{(NOW - timedelta(days=120)).timestamp():.0f}.000100"
+    early = f"{(NOW - timedelta(days=119)).timestamp():.0f}.000200"
+    recent = f"{(NOW - timedelta(days=3)).timestamp():.0f}.000300"
+    quiet = f"{(NOW - timedelta(days=150)).timestamp():.0f}.000400"
+    late = f"{(NOW - timedelta(days=149)).timestamp():.0f}.000500"
+    standin = kring.standin
+    standin.add_message("C0HIRING", {"user": "U0ANN", "text": "Who can interview?", "ts": parent})
+    for ts, user, text, thread in (
+        (early, "U0BOB", "Me, in March", parent),
+        (recent, "U0CAT", "Still open: I can take #hiring interviews", parent),
+        (quiet, "U0ANN", "A thread that ended long ago", None),
+        (late, "U0BOB", "and stayed ended", quiet),
+    ):
+        message = {
+            "user": user,
+            "text": text,
+            "ts": ts,
+            **({"thread_ts": thread} if thread else {}),
+        }
+        standin.add_message("C0HIRING", message)
+
+    summary = backfill_channel(
+        sessions=kring.sessions,
+        client=kring.kring.client,
+        team_id="T0001",
+        channel_id="C0HIRING",
+        days=90,
+        clock=lambda: NOW,
+        pacer=Pacer(per_minute=0),
+    )
+
+    assert summary.error is None
+    # Only the reply inside the window: not the older parent, its early reply, nor a thread
+    # whose replies all came before the window.
+    posts = db.posts(kring.sessions)
+    assert set(posts) == {recent}
+    assert posts[recent].thread_ts == parent
+    assert db.tags(kring.sessions, recent) == {"hiring"}
+    assert [c.params["ts"] for c in standin.calls("conversations.replies")] == [parent]
+    # Run again: nothing twice.
+    backfill_channel(
+        sessions=kring.sessions,
+        client=kring.kring.client,
+        team_id="T0001",
+        channel_id="C0HIRING",
+        days=90,
+        clock=lambda: NOW,
+        pacer=Pacer(per_minute=0),
+    )
+    assert post_count(kring) == 1
