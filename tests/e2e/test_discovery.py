@@ -20,6 +20,7 @@ from handlers.calls import Asker, Call
 from handlers.registry import rerender, view_of
 from standin.harness import Running, running_kring
 from standin.slack import StandinSlack
+from tests.e2e.test_buttons import click
 from tests.payloads import event
 
 NOW = datetime(2025, 12, 1, 9, 0, tzinfo=UTC)
@@ -304,25 +305,14 @@ def click_more(kring: Running, answer: dict[str, Any], *, ephemeral: bool = True
     container: dict[str, Any] = {"type": "message", "channel_id": "C0DESIGN", "message_ts": "1.0"}
     if ephemeral:
         container["is_ephemeral"] = True
-    payload = {
-        "type": "block_actions",
-        "user": {"id": ANN, "username": "ann", "team_id": "T0001"},
-        "team": {"id": "T0001", "domain": "kring-test"},
-        "api_app_id": "A0001",
-        "container": container,
-        "trigger_id": "1.2.3",
-        "response_url": kring.standin.new_response_url(),
-        "actions": [
-            {
-                "type": "button",
-                "action_id": MORE,
-                "block_id": block["block_id"],
-                "value": block["accessory"]["value"],
-                "action_ts": "1.0",
-            }
-        ],
-    }
-    assert kring.slack.action(payload).status == 200
+    click(
+        kring,
+        MORE,
+        block["accessory"]["value"],
+        container=container,
+        block_id=block["block_id"],
+        user=ANN,
+    )
 
 
 def next_page(kring: Running, answer: dict[str, Any], *, ephemeral: bool = True) -> dict[str, Any]:
