@@ -22,6 +22,7 @@ from storage.models import (
 from storage.references import count_references, referenced_by
 from storage.retention import delete_posts
 from storage.text import tag_from_channel_name
+from storage.visibility import closed_channels
 
 
 def cached_names(*, session: Session, team_id: str, channel_ids: Iterable[str]) -> dict[str, str]:
@@ -49,13 +50,12 @@ def open_channels_named(
     wanted = sorted(set(tags))
     if not wanted:
         return {}
-    closed = select(ClosedChannel.channel_id).where(ClosedChannel.team_id == team_id)
     rows = session.execute(
         select(Channel.channel_id, Channel.name)
         .where(
             Channel.team_id == team_id,
             Channel.name.in_(wanted),
-            Channel.channel_id.not_in(closed),
+            Channel.channel_id.not_in(closed_channels(team_id)),
         )
         .order_by(Channel.channel_id)
     )
@@ -72,13 +72,7 @@ def open_channels(*, session: Session, team_id: str, channel_ids: Iterable[str])
     ids = sorted(set(channel_ids))
     if not ids:
         return []
-    closed = set(
-        session.scalars(
-            select(ClosedChannel.channel_id).where(
-                ClosedChannel.team_id == team_id, ClosedChannel.channel_id.in_(ids)
-            )
-        )
-    )
+    closed = set(session.scalars(closed_channels(team_id).where(ClosedChannel.channel_id.in_(ids))))
     return [cid for cid in ids if cid not in closed]
 
 
