@@ -23,7 +23,13 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session, sessionmaker
 
 from handlers.payloads import audit_verdict
-from storage.channels import NOT_FOUND, channels_with_posts, close_channel
+from storage.channels import (
+    NOT_FOUND,
+    cached_names,
+    channels_with_posts,
+    close_channel,
+    remember_channel,
+)
 from storage.retention import Purged, purge
 
 log = logging.getLogger(__name__)
@@ -66,7 +72,10 @@ def audit_channels(
     now: datetime,
     stop: threading.Event | None = None,
 ) -> AuditReport:
-    """Ask Slack about each channel of this workspace that holds posts; close the gone ones."""
+    """Ask Slack about each channel of this workspace that holds posts; close the gone ones.
+
+    The names of those that stay are cached on the way (when new or renamed), so a channel
+    Kring was in before it cached names can be followed as `#name` by the next day."""
     try:
         team_id = str(client.auth_test()["team_id"])
     except (SlackApiError, OSError, KeyError) as exc:
@@ -75,6 +84,7 @@ def audit_channels(
         return AuditReport(error=f"auth.test failed ({_error(exc)})")
     with sessions.begin() as session:
         channel_ids = channels_with_posts(session=session, team_id=team_id)
+        names = cached_names(session=session, team_id=team_id, channel_ids=channel_ids)
     checked = closed = posts = 0
     for done, channel_id in enumerate(channel_ids):
         reason: str | None
@@ -97,6 +107,12 @@ def audit_channels(
             if not isinstance(channel, dict):
                 continue
             reason = audit_verdict(channel)
+            name = channel.get("name")
+            if reason is None and isinstance(name, str) and name and names.get(channel_id) != name:
+                with sessions.begin() as session:
+                    remember_channel(
+                        session=session, team_id=team_id, channel_id=channel_id, name=name, now=now
+                    )
         checked += 1
         if reason is None:
             continue

@@ -8,9 +8,7 @@ within the rate limits, and never storing anything twice.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -22,14 +20,14 @@ from sqlalchemy import Engine, func, select
 
 from digests.deliver import run_pass
 from handlers.backfill import PAGE_SIZE, Pacer, backfill_channel
-from standin.harness import BOT_TOKEN, SIGNING_SECRET, Running, running_kring
+from standin.harness import Running, running_kring
 from standin.slack import StandinSlack
 from storage.models import BackfillState, Post
 from tests.e2e import db_checks as db
+from tests.e2e.cli import kring_cli
 from tests.payloads import FIXTURES, event
 
 NOW = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)  # 08:00 in Amsterdam
-REPO = Path(__file__).resolve().parents[2]
 KICKOFF, JOINING, SHIPPING, ICONS = (
     "1795165200.000100",
     "1795165500.000100",
@@ -213,29 +211,9 @@ def test_kring_backfill_command_imports_every_public_channel_and_sums_up(
         standin.add_message("C0DESIGN", message)
     stamps = filler(standin, "C0GENERAL", PAGE_SIZE + 1, NOW - timedelta(days=5))
     standin.add_message("C0SECRET", {"user": "U0ANN", "text": "Private", "ts": "1795165200.000200"})
-    env = {
-        **{
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("SLACK_", "KRING_", "DATABASE"))
-        },
-        "PYTHONPATH": str(REPO),
-        "KRING_ENV_FILE": str(tmp_path / "absent.env"),
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": standin.url,
-        "DATABASE_URL": db_url,
-    }
 
     def backfill(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "bot.cli", "backfill", "--days", "3650", *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            cwd=tmp_path,
-        )
+        return kring_cli(db_url, standin, tmp_path, "backfill", "--days", "3650", *args)
 
     done = backfill()
     assert done.returncode == 0, done.stderr

@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from digests.deliver import run_pass
 from standin.harness import Running, running_kring
 from standin.slack import StandinSlack
+from tests.e2e.cli import kring_cli
 from tests.payloads import event
 
 DAY = datetime(2026, 11, 27, 0, 0, tzinfo=UTC)
@@ -126,3 +128,24 @@ def test_a_renamed_channel_stays_followed_and_a_closed_one_stops(kring: Running)
         per_second=None,
     )
     assert report.sent == 0
+
+
+def test_the_daily_audit_names_a_channel_kring_was_in_before_it_knew_its_name(
+    kring: Running, db_url: str, standin: StandinSlack, tmp_path: Path
+) -> None:
+    # Posts from #design, but no join or rename event ever told Kring the channel's name (it
+    # was invited before names were kept): typed, #design is only the tag.
+    say(kring, "U0BOB", "New icon set for the app", channel="C0DESIGN", seq=1)
+    assert "(channel" not in command(kring, "follow #design")
+    assert "New icon set" not in home_of(kring, "U0ANN")
+
+    done = kring_cli(db_url, standin, tmp_path, "maintenance", "run")
+    assert done.returncode == 0, done.stderr
+    assert "channel audit: 1 channels checked, 0 gone" in done.stdout
+
+    assert "#design (channel and tag)" in command(kring, "follow #design")
+    assert "New icon set" in home_of(kring, "U0ANN")
+    # Renamed in Slack while no event came through: the next audit keeps the name current.
+    standin.add_channel("C0DESIGN", "design-crit")
+    assert kring_cli(db_url, standin, tmp_path, "maintenance", "run").returncode == 0
+    assert "#design, #design-crit (channel)" in command(kring, "following")

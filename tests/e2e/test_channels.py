@@ -8,9 +8,7 @@ public channel, and the daily audit (`kring maintenance run`) finds what no even
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,18 +18,18 @@ import pytest
 from sqlalchemy import func, select
 
 from digests.deliver import run_pass
-from standin.harness import BOT_TOKEN, SIGNING_SECRET, Running, running_kring
+from standin.harness import Running, running_kring
 from standin.slack import StandinSlack
 from storage.digests import remember_permalinks
 from storage.models import ClosedChannel, Mention, Permalink, Post, PostTag, Reaction, TagDay
 from tests.e2e import db_checks as db
+from tests.e2e.cli import kring_cli
 from tests.payloads import event
 
 DAY = datetime(2026, 11, 27, 0, 0, tzinfo=UTC)
 NOW = DAY + timedelta(hours=7)  # 08:00 in Amsterdam
 EVENING = DAY - timedelta(hours=4)
 ANN = {"user_id": "U0ANN", "user_name": "ann"}
-REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -235,28 +233,7 @@ def maintenance(
     db_url: str, standin: StandinSlack, tmp_path: Path
 ) -> subprocess.CompletedProcess[str]:
     """`kring maintenance run` as its own process, as cron would run it."""
-    env = {
-        **{
-            k: v
-            for k, v in os.environ.items()
-            if not k.startswith(("SLACK_", "KRING_", "DATABASE"))
-        },
-        "PYTHONPATH": str(REPO),
-        "KRING_ENV_FILE": str(tmp_path / "absent.env"),
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": standin.url,
-        "DATABASE_URL": db_url,
-        "KRING_SCHEDULER": "off",
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "maintenance", "run"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-    )
+    return kring_cli(db_url, standin, tmp_path, "maintenance", "run")
 
 
 def test_maintenance_run_purges_old_posts_and_channels_kring_can_no_longer_see(
