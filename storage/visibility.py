@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Float, Select, and_, cast, or_, select, true
+from sqlalchemy import ColumnElement, Float, Select, and_, cast, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
-from storage.models import ClosedChannel, Person, Post
+from storage.models import ClosedChannel, Person, Post, PostTag
 
 
 def kept_since(now: datetime, retention_days: int | None) -> datetime | None:
@@ -64,6 +64,28 @@ def shown_person(team_id: str, user: Any) -> ColumnElement[bool]:
 def hidden_people(team_id: str) -> Select[str]:
     """The hidden people of a workspace as a subquery, for ``NOT IN`` over many rows."""
     return select(Person.user_id).where(Person.team_id == team_id, is_hidden(Person))
+
+
+def hidden_tag_counts(
+    *, session: Session, team_id: str, since: datetime, until: datetime
+) -> dict[str, int]:
+    """How many posts with ``since <= posted_at < until`` each tag has from hidden people: what
+    the rule takes off counts kept for every author (``tag_days``), so that neither their
+    numbers nor the tags only they used show. Read from the hidden people's own posts (through
+    the author index; few people), not from the tags' posts."""
+    rows = session.execute(
+        select(PostTag.tag, func.count())
+        .select_from(Post)
+        .join(PostTag, PostTag.post_id == Post.id)
+        .where(
+            Post.team_id == team_id,
+            Post.user_id.in_(hidden_people(team_id)),
+            Post.posted_at >= since,
+            Post.posted_at < until,
+        )
+        .group_by(PostTag.tag)
+    )
+    return {tag: int(n) for tag, n in rows}
 
 
 def closed_channel(team_id: str, channel: Any) -> ColumnElement[bool]:

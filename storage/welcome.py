@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from storage.models import Follow, Person, Post, TagDay
-from storage.visibility import hidden_people, is_hidden, visible_posts
+from storage.visibility import hidden_people, hidden_tag_counts, is_hidden, visible_posts
 
 HELPFUL_DAYS = 90
 BUSY_TAG_DAYS = 30
@@ -205,33 +205,47 @@ def busy_tags(
     before ``kept_since``'s day: retention), as (tag, posts), busiest first.
 
     Tags ``user_id`` already follows and those in ``exclude`` are left out. Read from the daily
-    counts (``tag_days``) alone: the Home tab shows this to everyone on every open, and the
+    counts (``tag_days``), not from ``post_tags``: the Home tab shows this to everyone on every open, and the
     exact edges of the window (a day of ``post_tags``) would cost more than the rest together.
-    Counts per tag name no one, so the authors storage.visibility hides are not taken off
-    (that would read their posts of the whole window on every open).
+    The posts of the people storage.visibility hides are taken off (their tags too, when only
+    they used them): counted from their own posts of the window, a few index ranges.
     """
     if limit <= 0:
         return []
     first = now - timedelta(days=days)
     if kept_since is not None:
         first = max(first, kept_since)
+    first_day, last_day = first.astimezone(UTC).date(), now.astimezone(UTC).date()
+    hidden = hidden_tag_counts(
+        session=session,
+        team_id=team_id,
+        since=datetime.combine(first_day, time.min, UTC),
+        until=datetime.combine(last_day + timedelta(days=1), time.min, UTC),
+    )
     followed = select(Follow.target).where(
         Follow.team_id == team_id, Follow.follower_id == user_id, Follow.kind == "tag"
     )
     left_out = sorted(set(exclude))
     posts = func.sum(TagDay.posts)
+    # Only the tags left out or with hidden posts can drop below one that is not: the first
+    # limit + those are enough to find the busiest that remain.
     statement = (
         select(TagDay.tag, posts)
         .where(
             TagDay.team_id == team_id,
-            TagDay.day >= first.astimezone(UTC).date(),
-            TagDay.day <= now.astimezone(UTC).date(),
+            TagDay.day >= first_day,
+            TagDay.day <= last_day,
             TagDay.tag.not_in(followed),
         )
         .group_by(TagDay.tag)
         .having(posts > 0)
         .order_by(posts.desc(), TagDay.tag)
-        .limit(limit + len(left_out))
+        .limit(limit + len(left_out) + len(hidden))
     )
-    rows = [(tag, int(n)) for tag, n in session.execute(statement) if tag not in exclude]
-    return rows[:limit]
+    shown = [
+        (tag, int(n) - hidden.get(tag, 0))
+        for tag, n in session.execute(statement)
+        if tag not in exclude
+    ]
+    shown = sorted((row for row in shown if row[1] > 0), key=lambda row: (-row[1], row[0]))
+    return shown[:limit]

@@ -39,8 +39,10 @@ def test_an_opted_out_persons_posts_reach_no_one_else(
     ask(kring, f"follow <@{CAT}|cat>", user=BOB)
     say(kring, BOB, "Grid system #design", EVENING, 1)
     say(kring, ANN, "Colour tokens #design", EVENING, 2)
-    # Before: Bob is everywhere Cat looks.
+    say(kring, BOB, "Reorg notes #reorg", EVENING, 3)
+    # Before: Bob is everywhere Cat looks, and his tag among the busy ones on Ann's Home.
     assert "Grid system" in home_of(kring, CAT)
+    assert "#reorg" in home_of(kring, ANN)
     assert f"<@{BOB}>" in ask(kring, "who #design", user=CAT)["text"]
     assert "Grid system" in json.dumps(ask(kring, f"profile <@{BOB}|bob>", user=CAT))
     assert BOB in json.dumps(ask(kring, "followers", user=CAT))
@@ -50,6 +52,7 @@ def test_an_opted_out_persons_posts_reach_no_one_else(
     # After: what he wrote before opting out is still stored, and shown to no one.
     home = home_of(kring, CAT)
     assert "Grid system" not in home and "Colour tokens" in home
+    assert "#reorg" not in home_of(kring, ANN) and "#design" in home_of(kring, ANN)
     assert f"<@{BOB}>" not in ask(kring, "who #design", user=CAT)["text"]
     profile = json.dumps(ask(kring, f"profile <@{BOB}|bob>", user=CAT))
     assert "Grid system" not in profile and "design" not in profile

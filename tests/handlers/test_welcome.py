@@ -131,6 +131,32 @@ def test_busy_tags_are_recent_and_not_followed(sessions: sessionmaker[Session]) 
         assert busy_tags(session=s, team_id=TEAM, user_id=NEW, now=NOW) == [("sales", 1)]
 
 
+def test_busy_tags_leave_out_what_hidden_people_posted(sessions: sessionmaker[Session]) -> None:
+    workspace(sessions)
+    with sessions.begin() as s:
+        s.get_one(Person, (TEAM, "UPRIVATE")).opted_out = False
+    with sessions.begin() as s:
+        post(s, "UPRIVATE", tags=frozenset({"reorg", "support"}))
+        post(s, "UPRIVATE", tags=frozenset({"reorg"}))
+        post(s, "UGONE", tags=frozenset({"sales"}))  # deactivated
+    with sessions.begin() as s:
+        assert busy_tags(session=s, team_id=TEAM, user_id=NEW, now=NOW) == [
+            ("support", 3),
+            ("reorg", 2),
+            ("sales", 1),
+        ]
+        # Opted out afterwards: neither their posts nor a tag only they used may show.
+        s.get_one(Person, (TEAM, "UPRIVATE")).opted_out = True
+    with sessions.begin() as s:
+        assert busy_tags(session=s, team_id=TEAM, user_id=NEW, now=NOW) == [
+            ("support", 2),
+            ("sales", 1),
+        ]
+        assert busy_tags(session=s, team_id=TEAM, user_id=NEW, now=NOW, limit=1) == [
+            ("support", 2)
+        ]
+
+
 def test_welcome_blocks_list_people_and_tags_with_follow_buttons(
     sessions: sessionmaker[Session],
 ) -> None:
