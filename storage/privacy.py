@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Delete,
+    Select,
     and_,
     delete,
     func,
@@ -403,17 +404,50 @@ def forget(*, session: Session, team_id: str, user_id: str, now: datetime) -> Fo
     recorded again until they opt in. ``now`` is accepted like every other write.
     """
     del now
-    their_posts = select(Post.id).where(Post.team_id == team_id, Post.user_id == user_id)
-    others = and_(Post.team_id == team_id, Post.user_id != user_id)
-
     # Counts first, while the rows that must no longer count are still there to exclude.
+    _recount_reactions(session=session, team_id=team_id, user_id=user_id)
+    _recount_replies(session=session, team_id=team_id, user_id=user_id)
+    references = _forget_references(session=session, team_id=team_id, user_id=user_id)
+    reactions, mentions = _delete_reactions_and_mentions(
+        session=session, team_id=team_id, user_id=user_id
+    )
+    post_tags, permalinks, posts = _delete_posts(session=session, team_id=team_id, user_id=user_id)
+    follows, followers = _delete_follows(session=session, team_id=team_id, user_id=user_id)
+    mutes = _delete_mutes(session=session, team_id=team_id, user_id=user_id)
+    settings, deliveries = _delete_digests(session=session, team_id=team_id, user_id=user_id)
+    _leave_marker(session, team_id, user_id)
+    return Forgotten(
+        posts=posts,
+        post_tags=post_tags,
+        mentions=mentions,
+        reactions=reactions,
+        follows=follows,
+        followers=followers,
+        mutes=mutes,
+        digest_settings=settings,
+        digest_deliveries=deliveries,
+        permalinks=permalinks,
+        references=references,
+    )
+
+
+def _others(team_id: str, user_id: str) -> ColumnElement[bool]:
+    return and_(Post.team_id == team_id, Post.user_id != user_id)
+
+
+def _their_post_ids(team_id: str, user_id: str) -> Select[int]:
+    return select(Post.id).where(Post.team_id == team_id, Post.user_id == user_id)
+
+
+def _recount_reactions(*, session: Session, team_id: str, user_id: str) -> None:
+    """Others' posts they reacted to count reactions and reactors without theirs."""
     reacted = select(Reaction.post_id).where(
         Reaction.team_id == team_id, Reaction.user_id == user_id
     )
     remaining = and_(Reaction.post_id == Post.id, Reaction.user_id != user_id)
     session.execute(
         update(Post)
-        .where(others, Post.id.in_(reacted))
+        .where(_others(team_id, user_id), Post.id.in_(reacted))
         .values(
             reaction_count=select(func.count())
             .select_from(Reaction)
@@ -425,6 +459,10 @@ def forget(*, session: Session, team_id: str, user_id: str, now: datetime) -> Fo
         ),
         execution_options={"synchronize_session": False},
     )
+
+
+def _recount_replies(*, session: Session, team_id: str, user_id: str) -> None:
+    """Others' threads they replied to count replies without theirs."""
     reply = aliased(Post)
     replied_to = select(reply.channel_id, reply.thread_ts).where(
         reply.team_id == team_id,
@@ -434,7 +472,7 @@ def forget(*, session: Session, team_id: str, user_id: str, now: datetime) -> Fo
     )
     session.execute(
         update(Post)
-        .where(others, tuple_(Post.channel_id, Post.ts).in_(replied_to))
+        .where(_others(team_id, user_id), tuple_(Post.channel_id, Post.ts).in_(replied_to))
         .values(
             reply_count=select(func.count())
             .select_from(reply)
@@ -450,10 +488,12 @@ def forget(*, session: Session, team_id: str, user_id: str, now: datetime) -> Fo
         execution_options={"synchronize_session": False},
     )
 
+
+def _forget_references(*, session: Session, team_id: str, user_id: str) -> int:
+    """Delete the references they made; returns how many."""
     # Their shares stop counting on what they shared; shares of their messages by others stay
     # the others', without naming them as the author.
-    theirs = and_(Post.team_id == team_id, Post.user_id == user_id)
-    shared = referenced_by(session=session, where=theirs)
+    shared = referenced_by(session=session, where=_theirs(team_id, user_id))
     references = _deleted(
         session, delete(Reference).where(Reference.team_id == team_id, Reference.user_id == user_id)
     )
@@ -464,7 +504,14 @@ def forget(*, session: Session, team_id: str, user_id: str, now: datetime) -> Fo
         .values(author_id=None),
         execution_options={"synchronize_session": False},
     )
+    return references
 
+
+def _delete_reactions_and_mentions(
+    *, session: Session, team_id: str, user_id: str
+) -> tuple[int, int]:
+    """Delete reactions by them and on their posts, then mentions of them and in their posts."""
+    their_posts = _their_post_ids(team_id, user_id)
     # Two deletes each rather than one OR: each side then uses its own index.
     reactions = _deleted(
         session, delete(Reaction).where(Reaction.team_id == team_id, Reaction.user_id == user_id)
@@ -472,7 +519,14 @@ def forget(*, session: Session, team_id: str, user_id: str, now: datetime) -> Fo
     mentions = _deleted(
         session, delete(Mention).where(Mention.team_id == team_id, Mention.user_id == user_id)
     ) + _deleted(session, delete(Mention).where(Mention.post_id.in_(their_posts)))
-    post_tags = _deleted(session, delete(PostTag).where(PostTag.post_id.in_(their_posts)))
+    return reactions, mentions
+
+
+def _delete_posts(*, session: Session, team_id: str, user_id: str) -> tuple[int, int, int]:
+    """Delete their posts' tags, their cached permalinks, then the posts; returns the counts."""
+    post_tags = _deleted(
+        session, delete(PostTag).where(PostTag.post_id.in_(_their_post_ids(team_id, user_id)))
+    )
     permalinks = _deleted(
         session,
         delete(Permalink).where(
@@ -485,6 +539,11 @@ def forget(*, session: Session, team_id: str, user_id: str, now: datetime) -> Fo
         ),
     )
     posts = _deleted(session, delete(Post).where(Post.team_id == team_id, Post.user_id == user_id))
+    return post_tags, permalinks, posts
+
+
+def _delete_follows(*, session: Session, team_id: str, user_id: str) -> tuple[int, int]:
+    """Delete whom they follow, then who follows them; returns both counts."""
     follows = _deleted(
         session, delete(Follow).where(Follow.team_id == team_id, Follow.follower_id == user_id)
     )
@@ -494,13 +553,22 @@ def forget(*, session: Session, team_id: str, user_id: str, now: datetime) -> Fo
             Follow.team_id == team_id, Follow.kind == "person", Follow.target == user_id
         ),
     )
-    mutes = _deleted(
+    return follows, followers
+
+
+def _delete_mutes(*, session: Session, team_id: str, user_id: str) -> int:
+    """Delete their mutes and others' mutes of them; returns how many."""
+    return _deleted(
         session,
         delete(Mute).where(
             Mute.team_id == team_id,
             or_(Mute.user_id == user_id, and_(Mute.kind == "person", Mute.target == user_id)),
         ),
     )
+
+
+def _delete_digests(*, session: Session, team_id: str, user_id: str) -> tuple[int, int]:
+    """Delete their digest settings, then their digest history; returns both counts."""
     settings = _deleted(
         session,
         delete(DigestSetting).where(
@@ -513,20 +581,7 @@ def forget(*, session: Session, team_id: str, user_id: str, now: datetime) -> Fo
             DigestDelivery.team_id == team_id, DigestDelivery.user_id == user_id
         ),
     )
-    _leave_marker(session, team_id, user_id)
-    return Forgotten(
-        posts=posts,
-        post_tags=post_tags,
-        mentions=mentions,
-        reactions=reactions,
-        follows=follows,
-        followers=followers,
-        mutes=mutes,
-        digest_settings=settings,
-        digest_deliveries=deliveries,
-        permalinks=permalinks,
-        references=references,
-    )
+    return settings, deliveries
 
 
 def _leave_marker(session: Session, team_id: str, user_id: str) -> None:
