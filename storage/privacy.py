@@ -9,7 +9,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Delete,
+    Select,
     and_,
     delete,
     func,
@@ -95,49 +97,35 @@ def export(*, session: Session, team_id: str, user_id: str) -> dict[str, Any]:
     that mention them, never their text, and followers who are shown.
     """
     person = session.get(Person, (team_id, user_id))
-    theirs = and_(Post.team_id == team_id, Post.user_id == user_id)
-
-    tags: dict[int, list[str]] = defaultdict(list)
-    for pid, tag in session.execute(
-        select(PostTag.post_id, PostTag.tag)
-        .join(Post, Post.id == PostTag.post_id)
-        .where(theirs)
-        .order_by(PostTag.post_id, PostTag.tag)
-    ):
-        tags[pid].append(tag)
-    mentioned: dict[int, list[str]] = defaultdict(list)
-    for pid, uid in session.execute(
-        select(Mention.post_id, Mention.user_id)
-        .join(Post, Post.id == Mention.post_id)
-        .where(theirs)
-        .order_by(Mention.post_id, Mention.user_id)
-    ):
-        mentioned[pid].append(uid)
-    by_emoji: dict[int, dict[str, int]] = defaultdict(dict)
-    for pid, name, n in session.execute(
-        select(Reaction.post_id, Reaction.name, func.count())
-        .join(Post, Post.id == Reaction.post_id)
-        .where(theirs)
-        .group_by(Reaction.post_id, Reaction.name)
-        .order_by(Reaction.post_id, Reaction.name)
-    ):
-        by_emoji[pid][name] = int(n)
-    links = {
-        (channel, ts): url
-        for channel, ts, url in session.execute(
-            select(Permalink.channel_id, Permalink.ts, Permalink.url)
-            .join(
-                Post,
-                and_(
-                    Post.team_id == Permalink.team_id,
-                    Post.channel_id == Permalink.channel_id,
-                    Post.ts == Permalink.ts,
-                ),
-            )
-            .where(theirs)
-        )
+    return {
+        "format": EXPORT_FORMAT,
+        "team_id": team_id,
+        "user_id": user_id,
+        "profile": _profile(person),
+        "posts": _posts(session=session, team_id=team_id, user_id=user_id),
+        "reactions_given": _reactions_given(session=session, team_id=team_id, user_id=user_id),
+        "mentioned_in": _mentioned_in(session=session, team_id=team_id, user_id=user_id),
+        "references_made": _references_made(session=session, team_id=team_id, user_id=user_id),
+        "following": _following(session=session, team_id=team_id, user_id=user_id),
+        "followers": _followers(session=session, team_id=team_id, user_id=user_id),
+        "mutes": _mutes(session=session, team_id=team_id, user_id=user_id),
+        "digest_settings": _digest_settings(session=session, team_id=team_id, user_id=user_id),
+        "digest_deliveries": _deliveries(session=session, team_id=team_id, user_id=user_id),
     }
-    posts = [
+
+
+def _theirs(team_id: str, user_id: str) -> ColumnElement[bool]:
+    return and_(Post.team_id == team_id, Post.user_id == user_id)
+
+
+def _posts(*, session: Session, team_id: str, user_id: str) -> list[dict[str, Any]]:
+    """Their posts, oldest first, each with its tags, mentions, reactions and permalink."""
+    tags = _tags_by_post(session=session, team_id=team_id, user_id=user_id)
+    mentioned = _mentions_by_post(session=session, team_id=team_id, user_id=user_id)
+    by_emoji = _reactions_by_post(session=session, team_id=team_id, user_id=user_id)
+    links = _permalinks(session=session, team_id=team_id, user_id=user_id)
+    theirs = _theirs(team_id, user_id)
+    return [
         {
             "channel_id": p.channel_id,
             "ts": p.ts,
@@ -159,7 +147,72 @@ def export(*, session: Session, team_id: str, user_id: str) -> dict[str, Any]:
         }
         for p in session.scalars(select(Post).where(theirs).order_by(Post.posted_at, Post.id))
     ]
-    reactions_given = [
+
+
+def _tags_by_post(*, session: Session, team_id: str, user_id: str) -> dict[int, list[str]]:
+    """The tags of each of their posts, by post id."""
+    tags: dict[int, list[str]] = defaultdict(list)
+    for pid, tag in session.execute(
+        select(PostTag.post_id, PostTag.tag)
+        .join(Post, Post.id == PostTag.post_id)
+        .where(_theirs(team_id, user_id))
+        .order_by(PostTag.post_id, PostTag.tag)
+    ):
+        tags[pid].append(tag)
+    return tags
+
+
+def _mentions_by_post(*, session: Session, team_id: str, user_id: str) -> dict[int, list[str]]:
+    """Whom each of their posts mentions, by post id."""
+    mentioned: dict[int, list[str]] = defaultdict(list)
+    for pid, uid in session.execute(
+        select(Mention.post_id, Mention.user_id)
+        .join(Post, Post.id == Mention.post_id)
+        .where(_theirs(team_id, user_id))
+        .order_by(Mention.post_id, Mention.user_id)
+    ):
+        mentioned[pid].append(uid)
+    return mentioned
+
+
+def _reactions_by_post(
+    *, session: Session, team_id: str, user_id: str
+) -> dict[int, dict[str, int]]:
+    """How often each emoji was given to each of their posts, by post id."""
+    by_emoji: dict[int, dict[str, int]] = defaultdict(dict)
+    for pid, name, n in session.execute(
+        select(Reaction.post_id, Reaction.name, func.count())
+        .join(Post, Post.id == Reaction.post_id)
+        .where(_theirs(team_id, user_id))
+        .group_by(Reaction.post_id, Reaction.name)
+        .order_by(Reaction.post_id, Reaction.name)
+    ):
+        by_emoji[pid][name] = int(n)
+    return by_emoji
+
+
+def _permalinks(*, session: Session, team_id: str, user_id: str) -> dict[tuple[str, str], str]:
+    """The cached permalinks of their posts, by (channel, ts)."""
+    return {
+        (channel, ts): url
+        for channel, ts, url in session.execute(
+            select(Permalink.channel_id, Permalink.ts, Permalink.url)
+            .join(
+                Post,
+                and_(
+                    Post.team_id == Permalink.team_id,
+                    Post.channel_id == Permalink.channel_id,
+                    Post.ts == Permalink.ts,
+                ),
+            )
+            .where(_theirs(team_id, user_id))
+        )
+    }
+
+
+def _reactions_given(*, session: Session, team_id: str, user_id: str) -> list[dict[str, Any]]:
+    """The reactions they gave, with where, in the order of the posts."""
+    return [
         {"channel_id": channel, "ts": ts, "reaction": name}
         for channel, ts, name in session.execute(
             select(Post.channel_id, Post.ts, Reaction.name)
@@ -169,9 +222,13 @@ def export(*, session: Session, team_id: str, user_id: str) -> dict[str, Any]:
             .order_by(Post.posted_at, Post.id, Reaction.name)
         )
     ]
+
+
+def _mentioned_in(*, session: Session, team_id: str, user_id: str) -> list[dict[str, Any]]:
+    """The place of each post that mentions them, oldest first."""
     # Others' posts that mention them: only those anyone may see (storage.visibility), and
     # only where they are, never what they say.
-    mentions = [
+    return [
         {"channel_id": channel, "ts": ts, "author_id": author, "posted_at": _iso(posted)}
         for channel, ts, author, posted in session.execute(
             select(Post.channel_id, Post.ts, Post.user_id, Post.posted_at)
@@ -185,7 +242,11 @@ def export(*, session: Session, team_id: str, user_id: str) -> dict[str, Any]:
             .order_by(Post.posted_at, Post.id)
         )
     ]
-    references = [
+
+
+def _references_made(*, session: Session, team_id: str, user_id: str) -> list[dict[str, Any]]:
+    """The messages their posts shared or linked, in the order of the posts."""
+    return [
         {
             "channel_id": channel,
             "ts": ts,
@@ -203,7 +264,11 @@ def export(*, session: Session, team_id: str, user_id: str) -> dict[str, Any]:
             .order_by(Post.posted_at, Post.id, Reference.channel_id, Reference.ts)
         )
     ]
-    following = [
+
+
+def _following(*, session: Session, team_id: str, user_id: str) -> list[dict[str, Any]]:
+    """Whom and what they follow, and since when."""
+    return [
         {"kind": kind, "target": target, "since": _iso(created)}
         for kind, target, created in session.execute(
             select(Follow.kind, Follow.target, Follow.created_at)
@@ -211,7 +276,11 @@ def export(*, session: Session, team_id: str, user_id: str) -> dict[str, Any]:
             .order_by(Follow.kind, Follow.target)
         )
     ]
-    followers = [
+
+
+def _followers(*, session: Session, team_id: str, user_id: str) -> list[dict[str, Any]]:
+    """Who follows them, and since when."""
+    return [
         {"user_id": follower, "since": _iso(created)}
         for follower, created in session.execute(
             select(Follow.follower_id, Follow.created_at)
@@ -225,7 +294,11 @@ def export(*, session: Session, team_id: str, user_id: str) -> dict[str, Any]:
             .order_by(Follow.follower_id)
         )
     ]
-    mutes = [
+
+
+def _mutes(*, session: Session, team_id: str, user_id: str) -> list[dict[str, Any]]:
+    """Whom and what they muted, and since when."""
+    return [
         {"kind": kind, "target": target, "since": _iso(created)}
         for kind, target, created in session.execute(
             select(Mute.kind, Mute.target, Mute.created_at)
@@ -233,8 +306,24 @@ def export(*, session: Session, team_id: str, user_id: str) -> dict[str, Any]:
             .order_by(Mute.kind, Mute.target)
         )
     ]
+
+
+def _digest_settings(*, session: Session, team_id: str, user_id: str) -> dict[str, Any] | None:
+    """Their digest settings; None when they use the defaults."""
     setting = session.get(DigestSetting, (team_id, user_id))
-    deliveries = [
+    if setting is None:
+        return None
+    return {
+        "minute_of_day": setting.minute_of_day,
+        "frequency": setting.frequency,
+        "weekday": setting.weekday,
+        "updated_at": _iso(setting.updated_at),
+    }
+
+
+def _deliveries(*, session: Session, team_id: str, user_id: str) -> list[dict[str, Any]]:
+    """Their digest history, oldest first."""
+    return [
         {
             "local_date": _iso(d.local_date),
             "status": d.status,
@@ -254,28 +343,6 @@ def export(*, session: Session, team_id: str, user_id: str) -> dict[str, Any]:
             .order_by(DigestDelivery.local_date, DigestDelivery.id)
         )
     ]
-    return {
-        "format": EXPORT_FORMAT,
-        "team_id": team_id,
-        "user_id": user_id,
-        "profile": _profile(person),
-        "posts": posts,
-        "reactions_given": reactions_given,
-        "mentioned_in": mentions,
-        "references_made": references,
-        "following": following,
-        "followers": followers,
-        "mutes": mutes,
-        "digest_settings": None
-        if setting is None
-        else {
-            "minute_of_day": setting.minute_of_day,
-            "frequency": setting.frequency,
-            "weekday": setting.weekday,
-            "updated_at": _iso(setting.updated_at),
-        },
-        "digest_deliveries": deliveries,
-    }
 
 
 def _profile(person: Person | None) -> dict[str, Any] | None:
@@ -337,17 +404,50 @@ def forget(*, session: Session, team_id: str, user_id: str, now: datetime) -> Fo
     recorded again until they opt in. ``now`` is accepted like every other write.
     """
     del now
-    their_posts = select(Post.id).where(Post.team_id == team_id, Post.user_id == user_id)
-    others = and_(Post.team_id == team_id, Post.user_id != user_id)
-
     # Counts first, while the rows that must no longer count are still there to exclude.
+    _recount_reactions(session=session, team_id=team_id, user_id=user_id)
+    _recount_replies(session=session, team_id=team_id, user_id=user_id)
+    references = _forget_references(session=session, team_id=team_id, user_id=user_id)
+    reactions, mentions = _delete_reactions_and_mentions(
+        session=session, team_id=team_id, user_id=user_id
+    )
+    post_tags, permalinks, posts = _delete_posts(session=session, team_id=team_id, user_id=user_id)
+    follows, followers = _delete_follows(session=session, team_id=team_id, user_id=user_id)
+    mutes = _delete_mutes(session=session, team_id=team_id, user_id=user_id)
+    settings, deliveries = _delete_digests(session=session, team_id=team_id, user_id=user_id)
+    _leave_marker(session, team_id, user_id)
+    return Forgotten(
+        posts=posts,
+        post_tags=post_tags,
+        mentions=mentions,
+        reactions=reactions,
+        follows=follows,
+        followers=followers,
+        mutes=mutes,
+        digest_settings=settings,
+        digest_deliveries=deliveries,
+        permalinks=permalinks,
+        references=references,
+    )
+
+
+def _others(team_id: str, user_id: str) -> ColumnElement[bool]:
+    return and_(Post.team_id == team_id, Post.user_id != user_id)
+
+
+def _their_post_ids(team_id: str, user_id: str) -> Select[int]:
+    return select(Post.id).where(Post.team_id == team_id, Post.user_id == user_id)
+
+
+def _recount_reactions(*, session: Session, team_id: str, user_id: str) -> None:
+    """Others' posts they reacted to count reactions and reactors without theirs."""
     reacted = select(Reaction.post_id).where(
         Reaction.team_id == team_id, Reaction.user_id == user_id
     )
     remaining = and_(Reaction.post_id == Post.id, Reaction.user_id != user_id)
     session.execute(
         update(Post)
-        .where(others, Post.id.in_(reacted))
+        .where(_others(team_id, user_id), Post.id.in_(reacted))
         .values(
             reaction_count=select(func.count())
             .select_from(Reaction)
@@ -359,6 +459,10 @@ def forget(*, session: Session, team_id: str, user_id: str, now: datetime) -> Fo
         ),
         execution_options={"synchronize_session": False},
     )
+
+
+def _recount_replies(*, session: Session, team_id: str, user_id: str) -> None:
+    """Others' threads they replied to count replies without theirs."""
     reply = aliased(Post)
     replied_to = select(reply.channel_id, reply.thread_ts).where(
         reply.team_id == team_id,
@@ -368,7 +472,7 @@ def forget(*, session: Session, team_id: str, user_id: str, now: datetime) -> Fo
     )
     session.execute(
         update(Post)
-        .where(others, tuple_(Post.channel_id, Post.ts).in_(replied_to))
+        .where(_others(team_id, user_id), tuple_(Post.channel_id, Post.ts).in_(replied_to))
         .values(
             reply_count=select(func.count())
             .select_from(reply)
@@ -384,10 +488,12 @@ def forget(*, session: Session, team_id: str, user_id: str, now: datetime) -> Fo
         execution_options={"synchronize_session": False},
     )
 
+
+def _forget_references(*, session: Session, team_id: str, user_id: str) -> int:
+    """Delete the references they made; returns how many."""
     # Their shares stop counting on what they shared; shares of their messages by others stay
     # the others', without naming them as the author.
-    theirs = and_(Post.team_id == team_id, Post.user_id == user_id)
-    shared = referenced_by(session=session, where=theirs)
+    shared = referenced_by(session=session, where=_theirs(team_id, user_id))
     references = _deleted(
         session, delete(Reference).where(Reference.team_id == team_id, Reference.user_id == user_id)
     )
@@ -398,7 +504,14 @@ def forget(*, session: Session, team_id: str, user_id: str, now: datetime) -> Fo
         .values(author_id=None),
         execution_options={"synchronize_session": False},
     )
+    return references
 
+
+def _delete_reactions_and_mentions(
+    *, session: Session, team_id: str, user_id: str
+) -> tuple[int, int]:
+    """Delete reactions by them and on their posts, then mentions of them and in their posts."""
+    their_posts = _their_post_ids(team_id, user_id)
     # Two deletes each rather than one OR: each side then uses its own index.
     reactions = _deleted(
         session, delete(Reaction).where(Reaction.team_id == team_id, Reaction.user_id == user_id)
@@ -406,7 +519,14 @@ def forget(*, session: Session, team_id: str, user_id: str, now: datetime) -> Fo
     mentions = _deleted(
         session, delete(Mention).where(Mention.team_id == team_id, Mention.user_id == user_id)
     ) + _deleted(session, delete(Mention).where(Mention.post_id.in_(their_posts)))
-    post_tags = _deleted(session, delete(PostTag).where(PostTag.post_id.in_(their_posts)))
+    return reactions, mentions
+
+
+def _delete_posts(*, session: Session, team_id: str, user_id: str) -> tuple[int, int, int]:
+    """Delete their posts' tags, their cached permalinks, then the posts; returns the counts."""
+    post_tags = _deleted(
+        session, delete(PostTag).where(PostTag.post_id.in_(_their_post_ids(team_id, user_id)))
+    )
     permalinks = _deleted(
         session,
         delete(Permalink).where(
@@ -419,6 +539,11 @@ def forget(*, session: Session, team_id: str, user_id: str, now: datetime) -> Fo
         ),
     )
     posts = _deleted(session, delete(Post).where(Post.team_id == team_id, Post.user_id == user_id))
+    return post_tags, permalinks, posts
+
+
+def _delete_follows(*, session: Session, team_id: str, user_id: str) -> tuple[int, int]:
+    """Delete whom they follow, then who follows them; returns both counts."""
     follows = _deleted(
         session, delete(Follow).where(Follow.team_id == team_id, Follow.follower_id == user_id)
     )
@@ -428,13 +553,22 @@ def forget(*, session: Session, team_id: str, user_id: str, now: datetime) -> Fo
             Follow.team_id == team_id, Follow.kind == "person", Follow.target == user_id
         ),
     )
-    mutes = _deleted(
+    return follows, followers
+
+
+def _delete_mutes(*, session: Session, team_id: str, user_id: str) -> int:
+    """Delete their mutes and others' mutes of them; returns how many."""
+    return _deleted(
         session,
         delete(Mute).where(
             Mute.team_id == team_id,
             or_(Mute.user_id == user_id, and_(Mute.kind == "person", Mute.target == user_id)),
         ),
     )
+
+
+def _delete_digests(*, session: Session, team_id: str, user_id: str) -> tuple[int, int]:
+    """Delete their digest settings, then their digest history; returns both counts."""
     settings = _deleted(
         session,
         delete(DigestSetting).where(
@@ -447,20 +581,7 @@ def forget(*, session: Session, team_id: str, user_id: str, now: datetime) -> Fo
             DigestDelivery.team_id == team_id, DigestDelivery.user_id == user_id
         ),
     )
-    _leave_marker(session, team_id, user_id)
-    return Forgotten(
-        posts=posts,
-        post_tags=post_tags,
-        mentions=mentions,
-        reactions=reactions,
-        follows=follows,
-        followers=followers,
-        mutes=mutes,
-        digest_settings=settings,
-        digest_deliveries=deliveries,
-        permalinks=permalinks,
-        references=references,
-    )
+    return settings, deliveries
 
 
 def _leave_marker(session: Session, team_id: str, user_id: str) -> None:
