@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import (
     ColumnElement,
     Float,
+    Select,
     and_,
     bindparam,
     cast,
@@ -407,23 +408,59 @@ def suggest(
     :func:`storage.search.distinctive_terms`), the authors of at least SUGGEST_TERM_MIN_POSTS
     posts with one in the last SUGGEST_TERM_DAYS days (:func:`storage.search.term_writers`):
     shared interests without anyone typing a hashtag."""
-    mine = select(Follow.target).where(
-        Follow.team_id == team_id, Follow.follower_id == user_id, Follow.kind == "person"
-    )
-    newest_first = (Follow.created_at.desc(), Follow.id.desc())
-    my_tags = (
-        select(Follow.target)
-        .where(Follow.team_id == team_id, Follow.follower_id == user_id, Follow.kind == "tag")
-        .order_by(*newest_first)
-        .limit(SUGGEST_SOURCE_TAGS)
-    )
-    my_recent = mine.order_by(*newest_first).limit(SUGGEST_SOURCE_PEOPLE)
-    by_tag: dict[str, tuple[str, int]] = {}
-    tag_posts: dict[str, int] = {}
     since = now - timedelta(days=days)
     if kept_since is not None:
         since = max(since, kept_since)
-    tags = sorted(session.scalars(my_tags))
+    tag_posts, by_tag = _tag_authors(session, team_id, user_id, since)
+    reasons = _Reasons(
+        tag_posts=tag_posts,
+        by_tag=by_tag,
+        followed_by=_followed_by(session, team_id, user_id),
+        writers=_shared_terms_writers(session, team_id, user_id, now, kept_since),
+    )
+    pool = reasons.candidates() - _excluded(session, team_id, user_id, muted_people)
+    if not pool:
+        return []
+    me = session.get(Person, (team_id, user_id))
+    my_department = me.department if me else ""
+    return _rank(session, team_id, reasons, _base_scores(pool, reasons), my_department, limit)
+
+
+@dataclass(frozen=True)
+class _Reasons:
+    """Why people could be suggested to someone, each counted per candidate."""
+
+    tag_posts: dict[str, int]  # their posts about the tags followed
+    by_tag: dict[str, tuple[str, int]]  # the followed tag they posted most about, and how often
+    followed_by: dict[str, int]  # how many of the people followed follow them
+    writers: dict[str, dict[str, int]]  # {user: {shared term: their posts with it}}
+
+    def candidates(self) -> set[str]:
+        return set(self.tag_posts) | set(self.followed_by) | set(self.writers)
+
+
+def _follows_of(team_id: str, user_id: str, kind: str) -> Select[str]:
+    """What ``user_id`` follows of ``kind``."""
+    return select(Follow.target).where(
+        Follow.team_id == team_id, Follow.follower_id == user_id, Follow.kind == kind
+    )
+
+
+def _recent_follows(team_id: str, user_id: str, kind: str, limit: int) -> Select[str]:
+    """The ``limit`` newest of :func:`_follows_of`."""
+    return (
+        _follows_of(team_id, user_id, kind)
+        .order_by(Follow.created_at.desc(), Follow.id.desc())
+        .limit(limit)
+    )
+
+
+def _tag_authors(
+    session: Session, team_id: str, user_id: str, since: datetime
+) -> tuple[dict[str, int], dict[str, tuple[str, int]]]:
+    """For the newest tags ``user_id`` follows, the authors of each tag's newest posts since
+    ``since``: (their posts on all those tags, the tag they posted most about and how often)."""
+    tags = sorted(session.scalars(_recent_follows(team_id, user_id, "tag", SUGGEST_SOURCE_TAGS)))
     closed = closed_channel_ids(session, team_id)
     # Only the newest SUGGEST_TAG_POSTS posts of each tag count (read newest first from the
     # tag's index), so a busy tag costs no more than a quiet one. One statement per tag, the
@@ -445,18 +482,27 @@ def suggest(
         .select_from(newest)
         .join(Post, Post.id == newest.c.post_id)
         # Retention is ``since``; hidden authors are left out with the people looked up
-        # below, so only the channel is checked here (against a list, usually empty).
+        # later (see _rank), so only the channel is checked here (against a list, usually empty).
         .where(open_channel(Post.channel_id, closed))
         .group_by(Post.user_id)
     )
+    tag_posts: dict[str, int] = {}
+    by_tag: dict[str, tuple[str, int]] = {}
     for tag in tags:
         for author, n in session.execute(per_author, {"tag": tag}):
             tag_posts[author] = tag_posts.get(author, 0) + int(n)
             if author not in by_tag or by_tag[author][1] < n:
                 by_tag[author] = (tag, int(n))
+    return tag_posts, by_tag
+
+
+def _followed_by(session: Session, team_id: str, user_id: str) -> dict[str, int]:
+    """Whom the people ``user_id`` followed most recently follow: {person: how many of them}."""
     grouped = as_expression(Follow.target)
     # A hidden person's follows suggest no one either: they are taken out of the list first.
-    recent = list(session.scalars(my_recent))
+    recent = list(
+        session.scalars(_recent_follows(team_id, user_id, "person", SUGGEST_SOURCE_PEOPLE))
+    )
     hidden_recent = set(
         session.scalars(
             select(Person.user_id).where(
@@ -464,7 +510,7 @@ def suggest(
             )
         )
     )
-    followed_by = {
+    return {
         target: int(n)
         for target, n in session.execute(
             select(grouped, func.count())
@@ -476,6 +522,12 @@ def suggest(
             .group_by(grouped)
         )
     }
+
+
+def _shared_terms_writers(
+    session: Session, team_id: str, user_id: str, now: datetime, kept_since: datetime | None
+) -> dict[str, dict[str, int]]:
+    """Who writes about ``user_id``'s most distinctive terms too."""
     my_terms = distinctive_terms(
         session=session,
         team_id=team_id,
@@ -487,7 +539,7 @@ def suggest(
         kept_since=kept_since,
     )
     # {user: {term: their posts with it}}, for every term at once.
-    writers = term_writers(
+    return term_writers(
         session=session,
         team_id=team_id,
         terms=[term.word for term in my_terms],
@@ -496,28 +548,46 @@ def suggest(
         min_posts=SUGGEST_TERM_MIN_POSTS,
         kept_since=kept_since,
     )
+
+
+def _excluded(
+    session: Session, team_id: str, user_id: str, muted_people: Collection[str]
+) -> set[str]:
+    """Who is never suggested to ``user_id``: themself, whom they follow or muted."""
+    mine = _follows_of(team_id, user_id, "person")
     muted = select(Mute.target).where(
         Mute.team_id == team_id, Mute.user_id == user_id, Mute.kind == "person"
     )
     excluded = set(session.scalars(mine)) | set(session.scalars(muted)) | set(muted_people)
     excluded.add(user_id)
-    pool = (set(tag_posts) | set(followed_by) | set(writers)) - excluded
-    if not pool:
-        return []
-    me = session.get(Person, (team_id, user_id))
-    my_department = me.department if me else ""
+    return excluded
 
+
+def _base_scores(pool: set[str], reasons: _Reasons) -> dict[str, float]:
+    """Each candidate's score before their department counts."""
     # Shared terms weigh as posts on a followed tag do: what they wrote about it, dampened.
-    term_posts = {uid: sum(writers.get(uid, {}).values()) for uid in pool}
-    base = {
-        uid: math.log1p(tag_posts.get(uid, 0))
-        + 1.5 * math.log1p(followed_by.get(uid, 0))
+    term_posts = {uid: sum(reasons.writers.get(uid, {}).values()) for uid in pool}
+    return {
+        uid: math.log1p(reasons.tag_posts.get(uid, 0))
+        + 1.5 * math.log1p(reasons.followed_by.get(uid, 0))
         + math.log1p(term_posts[uid])
         for uid in pool
     }
+
+
+def _rank(
+    session: Session,
+    team_id: str,
+    reasons: _Reasons,
+    base: dict[str, float],
+    my_department: str,
+    limit: int,
+) -> list[Suggestion]:
+    """The ``limit`` best of the candidates in ``base`` that are shown, people of another
+    department than ``my_department`` weighing 1.5 times their base."""
     # A score is the base at most times 1.5, so people are looked up best base first, and only
     # until no one further down could still reach the list.
-    ranked = sorted(pool, key=lambda uid: (-base[uid], uid))
+    ranked = sorted(base, key=lambda uid: (-base[uid], uid))
     out: list[Suggestion] = []
     for chunk in chunked(ranked, SUGGEST_LOOKUP_CHUNK):
         if len(out) >= limit and base[chunk[0]] * 1.5 < out[limit - 1].score:
@@ -529,16 +599,16 @@ def suggest(
         )
         for uid, department in people:
             other = bool(my_department) and department not in ("", my_department)
-            best = by_tag.get(uid)
+            best = reasons.by_tag.get(uid)
             out.append(
                 Suggestion(
                     uid,
                     base[uid] * (1.5 if other else 1.0),
                     best[0] if best else None,
-                    tag_posts.get(uid, 0),
-                    int(followed_by.get(uid, 0)),
+                    reasons.tag_posts.get(uid, 0),
+                    int(reasons.followed_by.get(uid, 0)),
                     other,
-                    _shared_terms(writers.get(uid, {})),
+                    _shared_terms(reasons.writers.get(uid, {})),
                 )
             )
         out.sort(key=lambda s: (-s.score, s.user_id))

@@ -55,13 +55,54 @@ def latest_posts(
     from an index read newest first; the newest ``limit`` of all of them are the answer, as any of those is among the
     newest ``limit`` of its source.
     """
+    sources = _sources(session, team_id, user_id)
+    if limit <= 0 or not (sources.people or sources.tags or sources.channels):
+        return []
+    shown = _shown(session, team_id, user_id, sources, kept_since)
+    window = _Window(team_id, since, until, limit, shown)
+    statements: list[Executable] = []
+    if sources.people:
+        statements.append(_by_people(window, sources.people))
+    if len(sources.tags) > TAGS_ONE_BY_ONE:
+        statements.append(_newest_tagged(session, _by_followed_tags(window, user_id), limit))
+    else:
+        statements.extend(_by_each_tag(window, sources.tags))
+    statements.extend(_by_each_channel(window, sources.channels))
+    return _merged(session, statements, limit)
+
+
+@dataclass(frozen=True)
+class _Sources:
+    """What someone follows (open channels only) and mutes, each sorted."""
+
+    people: list[str]
+    tags: list[str]
+    channels: list[str]
+    muted_people: list[str]
+    muted_tags: list[str]
+
+
+@dataclass(frozen=True)
+class _Window:
+    """What every source's statement shares: the posts wanted and the conditions they meet."""
+
+    team_id: str
+    since: datetime
+    until: datetime
+    limit: int
+    shown: list[Any]
+
+
+_COLUMNS = (Post.id, Post.user_id, Post.channel_id, Post.ts, Post.posted_at, Post.text, Post.files)
+
+
+def _sources(session: Session, team_id: str, user_id: str) -> _Sources:
+    """The follows and mutes of ``user_id``."""
     follows = session.execute(
         select(Follow.kind, Follow.target).where(
             Follow.team_id == team_id, Follow.follower_id == user_id
         )
     ).all()
-    people = sorted({target for kind, target in follows if kind == "person"})
-    tags = sorted({target for kind, target in follows if kind == "tag"})
     # A channel that closed keeps no posts; skipping it spares the reads.
     channels = open_channels(
         session=session,
@@ -71,97 +112,130 @@ def latest_posts(
     mutes = session.execute(
         select(Mute.kind, Mute.target).where(Mute.team_id == team_id, Mute.user_id == user_id)
     ).all()
-    muted_people = sorted({target for kind, target in mutes if kind == "person"})
-    muted_tags = sorted({target for kind, target in mutes if kind == "tag"})
-    if limit <= 0 or not (people or tags or channels):
-        return []
+    return _Sources(
+        people=sorted({target for kind, target in follows if kind == "person"}),
+        tags=sorted({target for kind, target in follows if kind == "tag"}),
+        channels=channels,
+        muted_people=sorted({target for kind, target in mutes if kind == "person"}),
+        muted_tags=sorted({target for kind, target in mutes if kind == "tag"}),
+    )
+
+
+def _shown(
+    session: Session,
+    team_id: str,
+    user_id: str,
+    sources: _Sources,
+    kept_since: datetime | None,
+) -> list[Any]:
+    """The conditions on a post that ``user_id``'s feed shows."""
     shown: list[Any] = [
         Post.user_id != user_id,
         or_(Post.thread_ts.is_(None), Post.thread_ts == Post.ts, Post.is_broadcast),
         # Closed channels read once (usually none): no lookup per post for them.
         visible_post(team_id, Post, kept_since, closed_channel_ids(session, team_id)),
     ]
-    if muted_people:
-        shown.append(Post.user_id.not_in(muted_people))
-    if muted_tags:
+    if sources.muted_people:
+        shown.append(Post.user_id.not_in(sources.muted_people))
+    if sources.muted_tags:
         other = aliased(PostTag)
-        shown.append(~exists().where(other.post_id == Post.id, other.tag.in_(muted_tags)))
-    cols = (Post.id, Post.user_id, Post.channel_id, Post.ts, Post.posted_at, Post.text, Post.files)
+        shown.append(~exists().where(other.post_id == Post.id, other.tag.in_(sources.muted_tags)))
+    return shown
+
+
+def _by_people(window: _Window, people: list[str]) -> Executable:
+    """The newest posts of the followed people, together."""
+    return (
+        select(*_COLUMNS)
+        .where(
+            Post.team_id == window.team_id,
+            Post.user_id.in_(people),
+            Post.posted_at >= window.since,
+            Post.posted_at < window.until,
+            *window.shown,
+        )
+        .order_by(Post.posted_at.desc(), Post.id.desc())
+        .limit(window.limit)
+    )
+
+
+def _by_followed_tags(window: _Window, user_id: str) -> Select[*tuple[Any, ...]]:
+    """The window's posts carrying any tag ``user_id`` follows, newest first, a row per tag
+    (see :func:`_newest_tagged`)."""
+    return (
+        select(*_COLUMNS)
+        .select_from(PostTag)
+        .join(Post, Post.id == PostTag.post_id)
+        .where(
+            PostTag.team_id == window.team_id,
+            PostTag.tag.in_(
+                select(Follow.target).where(
+                    Follow.team_id == window.team_id,
+                    Follow.follower_id == user_id,
+                    Follow.kind == "tag",
+                )
+            ),
+            PostTag.posted_at >= window.since,
+            PostTag.posted_at < window.until,
+            *window.shown,
+        )
+        .order_by(PostTag.posted_at.desc(), PostTag.post_id.desc())
+    )
+
+
+def _by_each_tag(window: _Window, tags: list[str]) -> list[Executable]:
+    """Each tag's newest posts, read from its own index: a UNION per TAG_CHUNK tags."""
     statements: list[Executable] = []
-    if people:
-        statements.append(
-            select(*cols)
-            .where(
-                Post.team_id == team_id,
-                Post.user_id.in_(people),
-                Post.posted_at >= since,
-                Post.posted_at < until,
-                *shown,
-            )
-            .order_by(Post.posted_at.desc(), Post.id.desc())
-            .limit(limit)
-        )
-    if len(tags) > TAGS_ONE_BY_ONE:
-        tagged = (
-            select(*cols)
-            .select_from(PostTag)
-            .join(Post, Post.id == PostTag.post_id)
-            .where(
-                PostTag.team_id == team_id,
-                PostTag.tag.in_(
-                    select(Follow.target).where(
-                        Follow.team_id == team_id,
-                        Follow.follower_id == user_id,
-                        Follow.kind == "tag",
-                    )
-                ),
-                PostTag.posted_at >= since,
-                PostTag.posted_at < until,
-                *shown,
-            )
-            .order_by(PostTag.posted_at.desc(), PostTag.post_id.desc())
-        )
-        statements.append(_newest_tagged(session, tagged, limit))
-        tags = []
     for chunk in chunked(tags, TAG_CHUNK):
         parts = [
             select(
-                select(*cols)
+                select(*_COLUMNS)
                 .select_from(PostTag)
                 .join(Post, Post.id == PostTag.post_id)
                 .where(
-                    PostTag.team_id == team_id,
+                    PostTag.team_id == window.team_id,
                     PostTag.tag == tag,
-                    PostTag.posted_at >= since,
-                    PostTag.posted_at < until,
-                    *shown,
+                    PostTag.posted_at >= window.since,
+                    PostTag.posted_at < window.until,
+                    *window.shown,
                 )
                 .order_by(PostTag.posted_at.desc(), PostTag.post_id.desc())
-                .limit(limit)
+                .limit(window.limit)
                 .subquery()
             )
             for tag in chunk
         ]
         statements.append(select(union_all(*parts).subquery()))
+    return statements
+
+
+def _by_each_channel(window: _Window, channels: list[str]) -> list[Executable]:
+    """Each followed channel's newest posts: a UNION per TAG_CHUNK channels."""
+    statements: list[Executable] = []
     for chunk in chunked(channels, TAG_CHUNK):
         # Each channel's newest from ix_posts_channel_time, as each tag's from its own index.
         in_channel = [
             select(
-                select(*cols)
+                select(*_COLUMNS)
                 .where(
-                    Post.team_id == team_id,
+                    Post.team_id == window.team_id,
                     Post.channel_id == channel_id,
-                    Post.posted_at >= since,
-                    Post.posted_at < until,
-                    *shown,
+                    Post.posted_at >= window.since,
+                    Post.posted_at < window.until,
+                    *window.shown,
                 )
                 .order_by(Post.posted_at.desc(), Post.id.desc())
-                .limit(limit)
+                .limit(window.limit)
                 .subquery()
             )
             for channel_id in chunk
         ]
         statements.append(select(union_all(*in_channel).subquery()))
+    return statements
+
+
+def _merged(session: Session, statements: list[Executable], limit: int) -> list[FeedPost]:
+    """The ``limit`` newest posts of all ``statements`` together, each once."""
     found: dict[int, FeedPost] = {}
     for statement in statements:
         for pid, author, channel, ts, posted, text, files in session.execute(statement):

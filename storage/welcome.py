@@ -59,23 +59,7 @@ def starter_people(
     if limit <= 0:
         return []
     department = department.casefold()
-
-    def in_department(person: Starter) -> bool:
-        return bool(department) and person.department == department
-
-    same: list[Starter] = []
-    if department:
-        pool = _ranked(
-            session,
-            team_id,
-            user_id,
-            now,
-            where=Person.department == department,
-            by="followers",
-            limit=DEPARTMENT_POOL,
-            kept_since=kept_since,
-        )
-        same = [p for p in pool if p.user_id not in exclude]
+    same = _colleagues(session, team_id, user_id, department, now, exclude, kept_since)
     wanted = limit + DEPARTMENT_SHARE + len(exclude)
     followed = _ranked(
         session,
@@ -98,28 +82,79 @@ def starter_people(
         kept_since=kept_since,
     )
     chosen: dict[str, Starter] = {p.user_id: p for p in same[: min(DEPARTMENT_SHARE, limit)]}
-
-    def take_one(candidates: Iterator[Starter]) -> None:
-        for person in candidates:
-            if len(chosen) >= limit:
-                return
-            if person.user_id not in chosen and person.user_id not in exclude:
-                chosen[person.user_id] = person
-                return
-
-    by_followers = iter([p for p in followed if p.followers > 0])
-    by_helpful = iter([p for p in helpful if p.helpful > 0])
-    while len(chosen) < limit:
-        before = len(chosen)
-        take_one(by_followers)
-        take_one(by_helpful)
-        if len(chosen) == before:
-            break
+    _take_in_turn(chosen, followed, helpful, limit=limit, exclude=exclude)
     # Still room (a young workspace, where few follow or react yet): more of the department.
     for person in same:
         if len(chosen) < limit:
             chosen.setdefault(person.user_id, person)
-    return [replace(p, same_department=in_department(p)) for p in chosen.values()]
+    return [
+        replace(p, same_department=bool(department) and p.department == department)
+        for p in chosen.values()
+    ]
+
+
+def _colleagues(
+    session: Session,
+    team_id: str,
+    user_id: str,
+    department: str,
+    now: datetime,
+    exclude: Collection[str],
+    kept_since: datetime | None,
+) -> list[Starter]:
+    """Up to DEPARTMENT_POOL people of ``department`` (casefolded; none without one), most
+    followed first, without those in ``exclude``."""
+    if not department:
+        return []
+    pool = _ranked(
+        session,
+        team_id,
+        user_id,
+        now,
+        where=Person.department == department,
+        by="followers",
+        limit=DEPARTMENT_POOL,
+        kept_since=kept_since,
+    )
+    return [p for p in pool if p.user_id not in exclude]
+
+
+def _take_in_turn(
+    chosen: dict[str, Starter],
+    followed: list[Starter],
+    helpful: list[Starter],
+    *,
+    limit: int,
+    exclude: Collection[str],
+) -> None:
+    """Adds to ``chosen`` (up to ``limit``) the next of the most followed and the next of the
+    most helpful in turn, until neither has anyone left that counts (none with no followers or
+    no helpfulness at all)."""
+    by_followers = iter([p for p in followed if p.followers > 0])
+    by_helpful = iter([p for p in helpful if p.helpful > 0])
+    while len(chosen) < limit:
+        before = len(chosen)
+        _take_one(chosen, by_followers, limit=limit, exclude=exclude)
+        _take_one(chosen, by_helpful, limit=limit, exclude=exclude)
+        if len(chosen) == before:
+            break
+
+
+def _take_one(
+    chosen: dict[str, Starter],
+    candidates: Iterator[Starter],
+    *,
+    limit: int,
+    exclude: Collection[str],
+) -> None:
+    """Adds the next of ``candidates`` not yet chosen nor excluded to ``chosen``, if there is
+    room."""
+    for person in candidates:
+        if len(chosen) >= limit:
+            return
+        if person.user_id not in chosen and person.user_id not in exclude:
+            chosen[person.user_id] = person
+            return
 
 
 def _ranked(
