@@ -152,9 +152,7 @@ def test_busy_tags_leave_out_what_hidden_people_posted(sessions: sessionmaker[Se
             ("support", 2),
             ("sales", 1),
         ]
-        assert busy_tags(session=s, team_id=TEAM, user_id=NEW, now=NOW, limit=1) == [
-            ("support", 2)
-        ]
+        assert busy_tags(session=s, team_id=TEAM, user_id=NEW, now=NOW, limit=1) == [("support", 2)]
 
 
 def test_welcome_blocks_list_people_and_tags_with_follow_buttons(
