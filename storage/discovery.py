@@ -29,6 +29,7 @@ from storage.search import TERM_COUNT_LIMIT, distinctive_terms, term_writers
 from storage.visibility import (
     closed_channel_ids,
     hidden_people,
+    hidden_tag_counts,
     is_hidden,
     open_channel,
     shown_person,
@@ -201,20 +202,24 @@ def visible_tag_counts(
     counts = tag_counts(session=session, team_id=team_id, since=since, until=until)
     if not counts:
         return counts
-    window = (Post.team_id == team_id, Post.posted_at >= since, Post.posted_at < until)
-    hidden = Post.user_id.in_(hidden_people(team_id))
-    invisible_posts: list[ColumnElement[bool]] = [hidden]
+    hidden = hidden_tag_counts(session=session, team_id=team_id, since=since, until=until)
+    for tag, n in hidden.items():
+        counts[tag] = counts.get(tag, 0) - n
     # Read first, as a plain list: with a subquery SQLite would rather walk the whole window
     # (by time) and look up each post's channel, even when no channel is closed.
     closed = closed_channel_ids(session, team_id)
     if closed:
-        invisible_posts.append(and_(Post.channel_id.in_(closed), ~hidden))
-    for invisible in invisible_posts:
         rows = session.execute(
             select(PostTag.tag, func.count())
             .select_from(Post)
             .join(PostTag, PostTag.post_id == Post.id)
-            .where(*window, invisible)
+            .where(
+                Post.team_id == team_id,
+                Post.posted_at >= since,
+                Post.posted_at < until,
+                Post.channel_id.in_(closed),
+                Post.user_id.not_in(hidden_people(team_id)),  # taken off above
+            )
             .group_by(PostTag.tag)
         )
         for tag, n in rows:
