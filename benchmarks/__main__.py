@@ -38,10 +38,10 @@ def _module_name(name: str) -> str:
 
 def _note_load(name: str) -> None:
     """Say how busy the machine is before a benchmark starts: the budgets are for a quiet
-    machine, and on a shared one other work (a test run, say) inflates every timing."""
+    machine, and on a shared one other work (a test run, say) inflates every timing. (The
+    one-minute average still holds the previous benchmark's own work for a while.)"""
     load, cores = os.getloadavg()[0], os.cpu_count() or 1
-    busy = " (busy: timings will read high)" if load > cores / 2 else ""
-    common.note(f"{name}: load average {load:.2f} on {cores} cores at the start{busy}")
+    common.note(f"{name}: load average {load:.2f} on {cores} cores at the start")
 
 
 def _run(name: str) -> None:
