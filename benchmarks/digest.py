@@ -530,7 +530,7 @@ def _load_posts(w: World, st: Structure) -> dict[str, int]:
     for chunk in _chunks(_post_rows(w, st, post_tags, reactions), 50_000):
         counts["posts"] += w.loader.load("posts", post_columns, chunk)
         counts["post_tags"] += w.loader.load(
-            "post_tags", ["post_id", "tag", "team_id", "posted_at"], post_tags
+            "post_tags", ["post_id", "tag", "team_id", "posted_at", "user_id"], post_tags
         )
         counts["reactions"] += w.loader.load(
             "reactions", ["post_id", "user_id", "name", "team_id"], reactions
@@ -563,7 +563,7 @@ def _post_rows(
             n = 2 if rnd.random() < s.two_tags_share else 1
             for t in _distinct(rnd, w.tag_cum, n):
                 words += f" #{w.tags[t]}"
-                post_tags.append((pid, w.tags[t], TEAM_ID, posted))
+                post_tags.append((pid, w.tags[t], TEAM_ID, posted, author))
         reaction_count = reactor_count = 0
         if rnd.random() < s.reacted_share:
             reactor_count = 1

@@ -9,20 +9,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import (
-    ColumnElement,
     Float,
     Select,
     and_,
     bindparam,
     cast,
     func,
-    literal_column,
     or_,
     select,
 )
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
-from storage.db import chunked
+from storage.db import as_expression, chunked
 from storage.models import Follow, Mute, Person, Post, PostTag, TagDay
 from storage.references import top_quoters
 from storage.search import TERM_COUNT_LIMIT, distinctive_terms, term_writers
@@ -129,13 +127,6 @@ def experts(
         if uid not in exclude
     ]
     return out[:limit]
-
-
-def as_expression(column: InstrumentedAttribute[str]) -> ColumnElement[str]:
-    """``column`` as an expression with the same values, to group by: SQLite would otherwise
-    read a whole index in that column's order (to skip a sort) instead of the few rows the
-    query needs from a better one."""
-    return column.concat(literal_column("''"))
 
 
 def tag_counts(

@@ -202,6 +202,8 @@ class PostTag(Base):
         Index("ix_post_tags_tag_post", "team_id", "tag", "post_id"),
         # Counting every tag within part of a day (the edges of a trending window).
         Index("ix_post_tags_time", "team_id", "posted_at", "tag"),
+        # The tags of hidden people's posts, taken off counts of every author (busy tags).
+        Index("ix_post_tags_author_time", "team_id", "user_id", "posted_at", "tag"),
     )
 
     post_id: Mapped[int] = mapped_column(
@@ -211,6 +213,9 @@ class PostTag(Base):
     # Copies of the post's values so tag lookups need not touch the posts table.
     team_id: Mapped[str] = mapped_column(ID)
     posted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The post's author; always written (None only in a row written by code older than 0013,
+    # which filled the rows it found).
+    user_id: Mapped[str | None] = mapped_column(ID, nullable=True)
 
 
 class TagDay(Base):

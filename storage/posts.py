@@ -303,7 +303,13 @@ class _Batch:
         """The tags and mentions of posts stored under the given ids (neither the author nor
         people not to record are mentions)."""
         tags = [
-            {"post_id": post_id, "tag": tag, "team_id": post.team_id, "posted_at": posted_at}
+            {
+                "post_id": post_id,
+                "tag": tag,
+                "team_id": post.team_id,
+                "posted_at": posted_at,
+                "user_id": post.user_id,
+            }
             for post_id, post in stored
             for posted_at in (ts_to_datetime(post.ts),)
             for tag in sorted(post.tags)
