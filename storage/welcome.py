@@ -240,10 +240,10 @@ def busy_tags(
     before ``kept_since``'s day: retention), as (tag, posts), busiest first.
 
     Tags ``user_id`` already follows and those in ``exclude`` are left out. Read from the daily
-    counts (``tag_days``), not from ``post_tags``: the Home tab shows this to everyone on every open, and the
-    exact edges of the window (a day of ``post_tags``) would cost more than the rest together.
-    The posts of the people storage.visibility hides are taken off (their tags too, when only
-    they used them): counted from their own posts of the window, a few index ranges.
+    counts (``tag_days``), not from ``post_tags``: the Home tab shows this to everyone on every
+    open, and the exact edges of the window (a day of ``post_tags``) would cost more than the
+    rest together. The posts of the people storage.visibility hides are taken off (their tags
+    too, when only they used them): :func:`storage.visibility.hidden_tag_counts`.
     """
     if limit <= 0:
         return []
