@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Executable, Select, exists, or_, select, union_all
+from sqlalchemy import ColumnElement, Executable, Select, exists, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from storage.channels import open_channels
@@ -143,13 +143,13 @@ def _shown(
     return shown
 
 
-def _by_people(window: _Window, people: list[str]) -> Executable:
-    """The newest posts of the followed people, together."""
+def _posts(window: _Window, which: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+    """The window's ``limit`` newest shown posts that ``which`` picks, from ``posts``."""
     return (
         select(*_COLUMNS)
         .where(
             Post.team_id == window.team_id,
-            Post.user_id.in_(people),
+            which,
             Post.posted_at >= window.since,
             Post.posted_at < window.until,
             *window.shown,
@@ -159,22 +159,16 @@ def _by_people(window: _Window, people: list[str]) -> Executable:
     )
 
 
-def _by_followed_tags(window: _Window, user_id: str) -> Select[*tuple[Any, ...]]:
-    """The window's posts carrying any tag ``user_id`` follows, newest first, a row per tag
-    (see :func:`_newest_tagged`)."""
+def _tagged(window: _Window, which: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+    """The window's shown posts whose tags ``which`` picks, newest first, a row per tag, read
+    through ``post_tags`` (unlimited: callers limit)."""
     return (
         select(*_COLUMNS)
         .select_from(PostTag)
         .join(Post, Post.id == PostTag.post_id)
         .where(
             PostTag.team_id == window.team_id,
-            PostTag.tag.in_(
-                select(Follow.target).where(
-                    Follow.team_id == window.team_id,
-                    Follow.follower_id == user_id,
-                    Follow.kind == "tag",
-                )
-            ),
+            which,
             PostTag.posted_at >= window.since,
             PostTag.posted_at < window.until,
             *window.shown,
@@ -183,26 +177,28 @@ def _by_followed_tags(window: _Window, user_id: str) -> Select[*tuple[Any, ...]]
     )
 
 
+def _by_people(window: _Window, people: list[str]) -> Executable:
+    """The newest posts of the followed people, together."""
+    return _posts(window, Post.user_id.in_(people))
+
+
+def _by_followed_tags(window: _Window, user_id: str) -> Select[*tuple[Any, ...]]:
+    """The window's posts carrying any tag ``user_id`` follows, newest first, a row per tag
+    (see :func:`_newest_tagged`)."""
+    followed = select(Follow.target).where(
+        Follow.team_id == window.team_id,
+        Follow.follower_id == user_id,
+        Follow.kind == "tag",
+    )
+    return _tagged(window, PostTag.tag.in_(followed))
+
+
 def _by_each_tag(window: _Window, tags: list[str]) -> list[Executable]:
     """Each tag's newest posts, read from its own index: a UNION per TAG_CHUNK tags."""
     statements: list[Executable] = []
     for chunk in chunked(tags, TAG_CHUNK):
         parts = [
-            select(
-                select(*_COLUMNS)
-                .select_from(PostTag)
-                .join(Post, Post.id == PostTag.post_id)
-                .where(
-                    PostTag.team_id == window.team_id,
-                    PostTag.tag == tag,
-                    PostTag.posted_at >= window.since,
-                    PostTag.posted_at < window.until,
-                    *window.shown,
-                )
-                .order_by(PostTag.posted_at.desc(), PostTag.post_id.desc())
-                .limit(window.limit)
-                .subquery()
-            )
+            select(_tagged(window, PostTag.tag == tag).limit(window.limit).subquery())
             for tag in chunk
         ]
         statements.append(select(union_all(*parts).subquery()))
@@ -215,20 +211,7 @@ def _by_each_channel(window: _Window, channels: list[str]) -> list[Executable]:
     for chunk in chunked(channels, TAG_CHUNK):
         # Each channel's newest from ix_posts_channel_time, as each tag's from its own index.
         in_channel = [
-            select(
-                select(*_COLUMNS)
-                .where(
-                    Post.team_id == window.team_id,
-                    Post.channel_id == channel_id,
-                    Post.posted_at >= window.since,
-                    Post.posted_at < window.until,
-                    *window.shown,
-                )
-                .order_by(Post.posted_at.desc(), Post.id.desc())
-                .limit(window.limit)
-                .subquery()
-            )
-            for channel_id in chunk
+            select(_posts(window, Post.channel_id == channel_id).subquery()) for channel_id in chunk
         ]
         statements.append(select(union_all(*in_channel).subquery()))
     return statements

@@ -126,6 +126,19 @@ def test_backfill_after_live_events_and_again_stores_nothing_twice(kring: Runnin
         assert state is not None and state.finished_at is not None and state.posts == 0
 
 
+def import_history(kring: Running, channel_id: str, pacer: Pacer | None = None) -> str | None:
+    """Import the last 90 days of one channel as Kring does on joining it; the error, if any."""
+    return backfill_channel(
+        sessions=kring.sessions,
+        client=kring.kring.client,
+        team_id="T0001",
+        channel_id=channel_id,
+        days=90,
+        clock=lambda: NOW,
+        pacer=pacer or Pacer(per_minute=0),
+    ).error
+
+
 class FailAfter(Pacer):
     """Lets ``calls`` calls through, then makes Slack fail the next conversations.history."""
 
@@ -143,15 +156,7 @@ def test_interrupted_backfill_resumes_from_its_cursor(kring: Running) -> None:
     stamps = filler(kring.standin, "C0RELEASE", 2 * PAGE_SIZE + 50, NOW - timedelta(days=5))
 
     def run(pacer: Pacer) -> str | None:
-        return backfill_channel(
-            sessions=kring.sessions,
-            client=kring.kring.client,
-            team_id="T0001",
-            channel_id="C0RELEASE",
-            days=90,
-            clock=lambda: NOW,
-            pacer=pacer,
-        ).error
+        return import_history(kring, "C0RELEASE", pacer)
 
     assert run(FailAfter(kring.standin, 2)) == "internal_error"
     assert post_count(kring) == PAGE_SIZE
@@ -261,15 +266,7 @@ def test_replies_inside_the_window_to_an_older_thread_are_imported(kring: Runnin
         standin.add_message("C0HIRING", message)
 
     def run() -> str | None:
-        return backfill_channel(
-            sessions=kring.sessions,
-            client=kring.kring.client,
-            team_id="T0001",
-            channel_id="C0HIRING",
-            days=90,
-            clock=lambda: NOW,
-            pacer=Pacer(per_minute=0),
-        ).error
+        return import_history(kring, "C0HIRING")
 
     assert run() is None
 
